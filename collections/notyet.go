@@ -1,0 +1,5 @@
+package collections
+
+import "errors"
+
+var errNotYet = errors.New("not built yet")
