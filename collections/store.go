@@ -1,8 +1,34 @@
 package collections
 
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// File names of the on-disk format.
+const (
+	CollectionFile  = "collection.yaml"
+	FolderFile      = "folder.yaml"
+	EnvironmentsDir = "environments"
+	requestExt      = ".yaml"
+)
+
+// maxFileSize bounds what Load reads of one file: a request file larger
+// than this is a mistake (a body belongs in a file part), not a request.
+const maxFileSize = 64 << 20
+
 // diskState remembers what Load read so Save rewrites only what changed.
 type diskState struct {
-	files map[string][]byte // relative path -> canonical bytes as loaded
+	files map[string][]byte // relative path (slash-separated) -> canonical bytes as loaded
+	dirs  map[string]bool   // folder directories the collection owns
+	// brokenRoot: collection.yaml did not load; Save leaves it alone.
+	brokenRoot bool
 }
 
 // Load reads the collection in dir. A file that cannot be read or parsed
@@ -10,20 +36,375 @@ type diskState struct {
 // *Broken item; the rest of the collection still loads. The error is for
 // what stops loading altogether (no such directory, no collection.yaml).
 func Load(dir string) (*Collection, error) {
-	return nil, errNotYet
+	st, err := os.Stat(dir)
+	if err != nil {
+		return nil, fmt.Errorf("collection %s: %w", dir, err)
+	}
+	if !st.IsDir() {
+		return nil, fmt.Errorf("collection %s: not a directory", dir)
+	}
+	l := &loader{dir: dir, disk: &diskState{files: map[string][]byte{}, dirs: map[string]bool{}}}
+	c := &Collection{Dir: dir, disk: l.disk}
+
+	data, err := os.ReadFile(filepath.Join(dir, CollectionFile))
+	if err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil, fmt.Errorf("collection %s: no %s here (mistbench new %s writes a starter collection)", dir, CollectionFile, dir)
+		}
+		return nil, fmt.Errorf("collection %s: %w", dir, err)
+	}
+	var cf collectionFile
+	order := []string(nil)
+	if ferr := decodeYAML(l.display(CollectionFile), data, &cf); ferr != nil {
+		l.problem(ferr)
+		c.Name = filepath.Base(dir)
+	} else if err := l.collectionFromFile(c, &cf, data); err != nil {
+		l.problem(err)
+		c.Name = filepath.Base(dir)
+	} else {
+		order = cf.Order
+	}
+	c.Items = l.loadItems("", order)
+	if _, broken := firstProblem(l.problems, l.display(CollectionFile)); broken {
+		l.disk.brokenRoot = true
+	} else {
+		// Canonical bytes use the order as loaded, so a hand-written order
+		// that misses entries does not count as a change.
+		l.own(CollectionFile, c.collectionBytes(orderOf(c.Items)))
+	}
+	c.Environments = l.loadEnvironments()
+	c.Problems = l.problems
+	return c, nil
 }
 
-// SaveOptions adjust Save.
-type SaveOptions struct {
-	// AllowLiteralSecrets saves credentials written literally into headers,
-	// auth or non-secret variables. Only when the user asks in so many words.
-	AllowLiteralSecrets bool
+type loader struct {
+	dir      string
+	disk     *diskState
+	problems []*FileError
 }
 
-// Save writes the collection to c.Dir (creating it), atomically per file,
-// touching only files whose content changed, and removing the files of
-// requests and folders that are no longer in the tree. Broken files are
-// never touched.
-func (c *Collection) Save(opts SaveOptions) error {
-	return errNotYet
+func firstProblem(ps []*FileError, file string) (*FileError, bool) {
+	for _, p := range ps {
+		if p.File == file {
+			return p, true
+		}
+	}
+	return nil, false
 }
+
+func (l *loader) display(rel string) string { return filepath.Join(l.dir, filepath.FromSlash(rel)) }
+
+func (l *loader) problem(e *FileError) { l.problems = append(l.problems, e) }
+
+// own records a file as loaded cleanly, with its canonical bytes.
+func (l *loader) own(rel string, canonical []byte) { l.disk.files[rel] = canonical }
+
+func (l *loader) collectionFromFile(c *Collection, cf *collectionFile, data []byte) *FileError {
+	file := l.display(CollectionFile)
+	if strings.TrimSpace(cf.Name) == "" {
+		return &FileError{File: file, Line: lineOf(data, "name"), Msg: "the collection has no name"}
+	}
+	auth, err := authFromFile(cf.Auth)
+	if err != nil {
+		return &FileError{File: file, Line: lineOf(data, "auth", "type"), Msg: err.Error()}
+	}
+	if i, err := checkVariables(cf.Variables); err != nil {
+		return &FileError{File: file, Line: lineOf(data, "variables", i), Msg: err.Error()}
+	}
+	c.Name, c.ID, c.Description, c.Auth = cf.Name, cf.ID, cf.Description, auth
+	c.Variables = variablesFromFile(cf.Variables)
+	c.Headers = paramsFromFile(cf.Headers)
+	if cf.Settings != nil {
+		c.Settings.InsecureSkipVerify = cf.Settings.InsecureSkipVerify
+	}
+	return nil
+}
+
+func checkVariables(vs []variableFile) (int, error) {
+	seen := map[string]bool{}
+	for i, v := range vs {
+		if strings.TrimSpace(v.Name) == "" {
+			return i, fmt.Errorf("variable %d has no name", i+1)
+		}
+		if seen[v.Name] {
+			return i, fmt.Errorf("variable %q is defined twice", v.Name)
+		}
+		seen[v.Name] = true
+	}
+	return 0, nil
+}
+
+// loadItems reads the folder at rel ("" for the root) in the given order;
+// entries not in the order follow, sorted by name.
+func (l *loader) loadItems(rel string, order []string) []Item {
+	entries, err := os.ReadDir(l.display(rel))
+	if err != nil {
+		l.problem(&FileError{File: l.display(rel), Msg: err.Error(), Err: err})
+		return nil
+	}
+	byName := map[string]fs.DirEntry{}
+	var names []string
+	for _, e := range entries {
+		n := e.Name()
+		if strings.HasPrefix(n, ".") || rel == "" && (n == CollectionFile || n == EnvironmentsDir) || n == FolderFile {
+			continue
+		}
+		if e.IsDir() || strings.HasSuffix(n, requestExt) {
+			byName[n] = e
+			names = append(names, n)
+		} else if e.Type()&fs.ModeSymlink != 0 {
+			// Followed only if it points at a directory or a request file.
+			if st, err := os.Stat(l.display(path.Join(rel, n))); err == nil && (st.IsDir() || strings.HasSuffix(n, requestExt)) {
+				byName[n] = e
+				names = append(names, n)
+			}
+		}
+	}
+	sort.Strings(names)
+	var ordered []string
+	used := map[string]bool{}
+	for _, n := range order {
+		if _, ok := byName[n]; ok && !used[n] {
+			ordered = append(ordered, n)
+			used[n] = true
+		}
+	}
+	for _, n := range names {
+		if !used[n] {
+			ordered = append(ordered, n)
+		}
+	}
+
+	var items []Item
+	seenName := map[string]string{}
+	for _, n := range ordered {
+		childRel := path.Join(rel, n)
+		isDir := byName[n].IsDir()
+		if byName[n].Type()&fs.ModeSymlink != 0 {
+			st, _ := os.Stat(l.display(childRel))
+			isDir = st != nil && st.IsDir()
+		}
+		var it Item
+		if isDir {
+			it = l.loadFolder(childRel)
+		} else {
+			it = l.loadRequest(childRel)
+		}
+		if it == nil {
+			continue
+		}
+		if _, broken := it.(*Broken); !broken {
+			key := strings.ToLower(it.ItemName())
+			if prev, dup := seenName[key]; dup {
+				e := &FileError{File: l.display(childRel), Line: 1, Msg: fmt.Sprintf("name %q is also used by %s in the same folder; names in a folder must differ", it.ItemName(), prev)}
+				l.problem(e)
+				l.disown(childRel, isDir)
+				it = &Broken{File: childRel, Err: e}
+			} else {
+				seenName[key] = n
+			}
+		}
+		items = append(items, it)
+	}
+	return items
+}
+
+// disown forgets a file or folder loaded cleanly but rejected afterwards,
+// so Save never touches it.
+func (l *loader) disown(rel string, isDir bool) {
+	delete(l.disk.files, rel)
+	if isDir {
+		for k := range l.disk.files {
+			if strings.HasPrefix(k, rel+"/") {
+				delete(l.disk.files, k)
+			}
+		}
+		for k := range l.disk.dirs {
+			if k == rel || strings.HasPrefix(k, rel+"/") {
+				delete(l.disk.dirs, k)
+			}
+		}
+	}
+}
+
+func (l *loader) loadFolder(rel string) Item {
+	f := &Folder{Name: path.Base(rel), dirName: path.Base(rel)}
+	var order []string
+	ffRel := path.Join(rel, FolderFile)
+	data, err := os.ReadFile(l.display(ffRel))
+	switch {
+	case err == nil:
+		var ff folderFile
+		if ferr := decodeYAML(l.display(ffRel), data, &ff); ferr != nil {
+			l.problem(ferr)
+			return &Broken{File: ffRel, Err: ferr}
+		}
+		if ferr := l.folderFromFile(f, &ff, data, ffRel); ferr != nil {
+			l.problem(ferr)
+			return &Broken{File: ffRel, Err: ferr}
+		}
+		order = ff.Order
+	case errors.Is(err, fs.ErrNotExist):
+	default:
+		e := &FileError{File: l.display(ffRel), Msg: "cannot read: " + err.Error(), Err: err}
+		if st, serr := os.Stat(l.display(ffRel)); serr == nil && st.IsDir() {
+			e.Msg = FolderFile + " is a directory, not a file"
+		}
+		l.problem(e)
+		return &Broken{File: ffRel, Err: e}
+	}
+	l.disk.dirs[rel] = true
+	f.Items = l.loadItems(rel, order)
+	if err == nil {
+		l.own(ffRel, folderBytes(f))
+	}
+	return f
+}
+
+func (l *loader) folderFromFile(f *Folder, ff *folderFile, data []byte, rel string) *FileError {
+	file := l.display(rel)
+	if strings.TrimSpace(ff.Name) == "" {
+		return &FileError{File: file, Line: lineOf(data, "name"), Msg: "the folder has no name"}
+	}
+	auth, err := authFromFile(ff.Auth)
+	if err != nil {
+		return &FileError{File: file, Line: lineOf(data, "auth", "type"), Msg: err.Error()}
+	}
+	if i, err := checkVariables(ff.Variables); err != nil {
+		return &FileError{File: file, Line: lineOf(data, "variables", i), Msg: err.Error()}
+	}
+	f.Name, f.Description, f.Auth = ff.Name, ff.Description, auth
+	f.Variables = variablesFromFile(ff.Variables)
+	f.Headers = paramsFromFile(ff.Headers)
+	return nil
+}
+
+func (l *loader) loadRequest(rel string) Item {
+	file := l.display(rel)
+	st, err := os.Stat(file)
+	if err == nil && st.Size() > maxFileSize {
+		err = fmt.Errorf("the file is %d bytes; a request file may be at most %d", st.Size(), maxFileSize)
+	}
+	var data []byte
+	if err == nil {
+		data, err = os.ReadFile(file)
+	}
+	if err != nil {
+		e := &FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err}
+		l.problem(e)
+		return &Broken{File: rel, Err: e}
+	}
+	var rf requestFile
+	if ferr := decodeYAML(file, data, &rf); ferr != nil {
+		l.problem(ferr)
+		return &Broken{File: rel, Err: ferr}
+	}
+	req, keyPath, err := requestFromFile(&rf)
+	if err != nil {
+		e := &FileError{File: file, Line: lineOf(data, keyPath...), Msg: err.Error(), Err: err}
+		l.problem(e)
+		return &Broken{File: rel, Err: e}
+	}
+	req.fileName = path.Base(rel)
+	l.own(rel, mustEncode(requestToFile(req)))
+	return req
+}
+
+func (l *loader) loadEnvironments() []*Environment {
+	rel := EnvironmentsDir
+	entries, err := os.ReadDir(l.display(rel))
+	if err != nil {
+		if !errors.Is(err, fs.ErrNotExist) {
+			l.problem(&FileError{File: l.display(rel), Msg: err.Error(), Err: err})
+		}
+		return nil
+	}
+	var envs []*Environment
+	seen := map[string]string{}
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, requestExt) || strings.HasPrefix(n, ".") {
+			continue
+		}
+		fileRel := path.Join(rel, n)
+		file := l.display(fileRel)
+		data, err := os.ReadFile(file)
+		if err != nil {
+			l.problem(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
+			continue
+		}
+		var ef environmentFile
+		if ferr := decodeYAML(file, data, &ef); ferr != nil {
+			l.problem(ferr)
+			continue
+		}
+		if strings.TrimSpace(ef.Name) == "" {
+			l.problem(&FileError{File: file, Line: lineOf(data, "name"), Msg: "the environment has no name"})
+			continue
+		}
+		if i, err := checkVariables(ef.Variables); err != nil {
+			l.problem(&FileError{File: file, Line: lineOf(data, "variables", i), Msg: err.Error()})
+			continue
+		}
+		if prev, dup := seen[ef.Name]; dup {
+			l.problem(&FileError{File: file, Line: lineOf(data, "name"), Msg: fmt.Sprintf("environment %q is also defined in %s", ef.Name, prev)})
+			continue
+		}
+		seen[ef.Name] = n
+		env := &Environment{Name: ef.Name, Description: ef.Description, Variables: variablesFromFile(ef.Variables), fileName: n}
+		l.own(fileRel, environmentBytes(env))
+		envs = append(envs, env)
+	}
+	return envs
+}
+
+// ---- encoding the model ----
+
+func mustEncode(v any) []byte {
+	b, err := encodeYAML(v)
+	if err != nil {
+		// Our own structs of strings, numbers and lists always encode.
+		panic(fmt.Sprintf("collections: encoding %T: %v", v, err))
+	}
+	return b
+}
+
+func orderOf(items []Item) []string {
+	var order []string
+	for _, it := range items {
+		switch it := it.(type) {
+		case *Request:
+			order = append(order, it.fileName)
+		case *Folder:
+			order = append(order, it.dirName)
+		case *Broken:
+			name := path.Base(it.File)
+			if name == FolderFile {
+				name = path.Base(path.Dir(it.File))
+			}
+			order = append(order, name)
+		}
+	}
+	return order
+}
+
+func (c *Collection) collectionBytes(order []string) []byte {
+	cf := collectionFile{Name: c.Name, ID: c.ID, Description: c.Description,
+		Variables: variablesToFile(c.Variables), Headers: paramsToFile(c.Headers), Auth: authToFile(c.Auth), Order: order}
+	if c.Settings.InsecureSkipVerify {
+		cf.Settings = &collectionSettingsFile{InsecureSkipVerify: true}
+	}
+	return mustEncode(&cf)
+}
+
+func folderBytes(f *Folder) []byte {
+	return mustEncode(&folderFile{Name: f.Name, Description: f.Description, Variables: variablesToFile(f.Variables),
+		Headers: paramsToFile(f.Headers), Auth: authToFile(f.Auth), Order: orderOf(f.Items)})
+}
+
+func environmentBytes(e *Environment) []byte {
+	return mustEncode(&environmentFile{Name: e.Name, Description: e.Description, Variables: variablesToFile(e.Variables)})
+}
+
+// MarshalRequest returns the file form of a request, as Save writes it.
+func MarshalRequest(r *Request) []byte { return mustEncode(requestToFile(r)) }

@@ -1,0 +1,5 @@
+package collections
+
+import "flag"
+
+var update = flag.Bool("update", false, "rewrite golden files")

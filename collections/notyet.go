@@ -1,5 +1,0 @@
-package collections
-
-import "errors"
-
-var errNotYet = errors.New("not built yet")
