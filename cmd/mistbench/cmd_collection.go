@@ -67,8 +67,10 @@ WLANs, API usage, with an environment per Mist cloud. Then open it with
 kept in your secret store, never in DIR.`,
 		Example: `  mistbench new ./mist && mistbench ./mist
   mistbench new ./mist && MIST_APITOKEN=... mistbench send ./mist "Auth/Who am I" -e "Global 01"`,
-		Args:              exactArgs(1),
-		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) { return nil, cobra.ShellCompDirectiveFilterDirs },
+		Args: exactArgs(1),
+		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+			return nil, cobra.ShellCompDirectiveFilterDirs
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			c, err := collections.WriteStarter(args[0])
 			if err != nil {
