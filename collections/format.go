@@ -177,6 +177,11 @@ func decodeYAML(file string, data []byte, v any) *FileError {
 	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 		line, _ = strconv.Atoi(m[1])
 		msg = strings.Replace(msg, m[0], "", 1)
+		if parserProblem(msg) {
+			// yaml.v3 reports parser (not scanner) errors at the 0-based
+			// line of the construct being parsed.
+			line++
+		}
 	}
 	// Keep only the first of several type errors: one precise message
 	// beats a list that repeats the same cause.
@@ -192,6 +197,17 @@ func decodeYAML(file string, data []byte, v any) *FileError {
 	msg = strings.ReplaceAll(msg, "!!int", "a number")
 	msg = strings.ReplaceAll(msg, "!!bool", "true/false")
 	return &FileError{File: file, Line: line, Msg: msg, Err: err}
+}
+
+func parserProblem(msg string) bool {
+	for _, p := range []string{"did not find expected node content", "did not find expected '-' indicator",
+		"did not find expected key", "did not find expected ',' or ']'", "did not find expected ',' or '}'",
+		"did not find expected <document start>"} {
+		if strings.HasPrefix(msg, p) {
+			return true
+		}
+	}
+	return false
 }
 
 var typeNameRE = regexp.MustCompile(` in type collections\.\w+`)
@@ -296,8 +312,8 @@ func authFromFile(a *authFile) (Auth, error) {
 		return Auth{}, nil
 	}
 	t := AuthType(a.Type)
-	if t == "inherit" {
-		t = AuthInherit
+	if t == "inherit" || t == AuthInherit {
+		return Auth{}, nil // an inherited auth has no fields of its own
 	}
 	valid := false
 	for _, k := range AuthTypes {

@@ -115,7 +115,7 @@ func MistStarter() *Collection {
 	listOrgWLANs := get("List org WLANs", "/api/v1/orgs/:org_id/wlans",
 		"Lists the WLANs defined at org level, in WLAN templates, which sites then inherit. Captures the first as org_wlan_id.", org)
 	listOrgWLANs.Captures = []Capture{{Var: "org_wlan_id", JQ: ".[0].id"}}
-	getOrgWLAN := get("Get org WLAN", "/api/v1/orgs/:org_id/wlans/:wlan_id", "Reads one org-level WLAN.", org, orgWLANParam)
+	getOrgWLAN := get("Get org WLAN", "/api/v1/orgs/:org_id/wlans/:wlan_id", "Reads one org-level WLAN: its ssid, auth and the template_id it belongs to.", org, orgWLANParam)
 	createOrgWLAN := withBody("POST", "Create org WLAN", "/api/v1/orgs/:org_id/wlans",
 		"Creates an org-level WLAN. In a real org it belongs to a WLAN template (template_id): sites get it through the template.",
 		"{\n  \"ssid\": \"Lab-IoT\",\n  \"auth\": {\n    \"type\": \"open\"\n  },\n  \"hide_ssid\": true\n}\n", org)
@@ -123,7 +123,7 @@ func MistStarter() *Collection {
 	updateOrgWLAN := withBody("PUT", "Update org WLAN", "/api/v1/orgs/:org_id/wlans/:wlan_id",
 		"Changes the fields sent of an org-level WLAN.", "{\n  \"enabled\": false\n}\n", org, orgWLANParam)
 	deleteOrgWLAN := &Request{Name: "Delete org WLAN", Method: "DELETE", URL: "https://{{host}}/api/v1/orgs/:org_id/wlans/:wlan_id",
-		Description: "Deletes an org-level WLAN.", PathVars: []Param{org, orgWLANParam}, Expect: Expect{Status: []int{200}}}
+		Description: "Deletes an org-level WLAN: every site that gets it through its template loses it.", PathVars: []Param{org, orgWLANParam}, Expect: Expect{Status: []int{200}}}
 
 	return &Collection{
 		Name: "Mist starter",
