@@ -1,0 +1,231 @@
+package widgets
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/itchyny/gojq"
+)
+
+// maxFilterOutput bounds a jq result kept in memory (". " on a 50 MB body
+// would otherwise double it).
+const maxFilterOutput = 64 << 20
+
+// setFilter makes text the jq filter: after Debounce, in the background,
+// cancelling the run for the previous text. "" removes the filter.
+func (v *BodyView) setFilter(text string) {
+	f := &v.filter
+	f.gen++
+	if f.timer != nil {
+		f.timer.Stop()
+	}
+	if f.cancel != nil {
+		f.cancel()
+	}
+	f.text, f.err = text, ""
+	if strings.TrimSpace(text) == "" {
+		f.running = false
+		v.setFiltered(nil)
+		return
+	}
+	if v.parsed == nil {
+		v.parsed = &parsedBody{}
+	}
+	ctx, cancel := context.WithCancel(v.ctx)
+	f.cancel, f.running = cancel, true
+	gen, pb, raw, size, bodyCtx := f.gen, v.parsed, v.raw, v.rawSize, v.ctx
+	f.timer = time.AfterFunc(v.Debounce, func() {
+		out, err := runJQ(ctx, bodyCtx, pb, raw, size, text)
+		if ctx.Err() != nil {
+			return // a newer keystroke or body took over
+		}
+		v.post(func() {
+			if v.filter.gen != gen {
+				return
+			}
+			v.filter.running = false
+			if err != nil {
+				v.filter.err = err.Error() // the last good result stays on screen
+				return
+			}
+			v.setFiltered(out)
+		})
+	})
+}
+
+// setFiltered shows out as the jq result, or the body again for nil.
+func (v *BodyView) setFiltered(out []byte) {
+	v.top, v.left = 0, 0
+	if out == nil {
+		v.filtered = nil
+	} else {
+		v.filtered = &doc{r: bytes.NewReader(out), size: int64(len(out)), lexer: "json"}
+		if v.filtered.size > v.HighlightLimit {
+			v.filtered.lexer = ""
+		}
+		v.startIndex(v.filtered)
+	}
+	if v.search.query != "" {
+		v.runSearch(v.search.query)
+	}
+}
+
+// decode parses the body once (a JSON value, or several as in NDJSON).
+// It runs under the body's context, not a keystroke's, so the parse
+// survives the next keystroke and is reused.
+func (p *parsedBody) decode(ctx context.Context, raw io.ReaderAt, size int64) ([]any, error) {
+	p.once.Do(func() {
+		dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
+		dec.UseNumber()
+		for {
+			var val any
+			err := dec.Decode(&val)
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				p.err = fmt.Errorf("body is not JSON: %w", err)
+				return
+			}
+			p.values = append(p.values, val)
+		}
+	})
+	return p.values, p.err
+}
+
+// runJQ runs the jq program text over the body and returns its outputs,
+// pretty-printed, one after another.
+func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size int64, text string) ([]byte, error) {
+	q, err := gojq.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("jq: %w", err)
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return nil, fmt.Errorf("jq: %w", err)
+	}
+	values, err := pb.decode(bodyCtx, raw, size)
+	if err != nil {
+		return nil, err
+	}
+	var out bytes.Buffer
+	for _, in := range values {
+		iter := code.RunWithContext(ctx, in)
+		for {
+			val, ok := iter.Next()
+			if !ok {
+				break
+			}
+			if err, ok := val.(error); ok {
+				var halt *gojq.HaltError
+				if errors.As(err, &halt) && halt.Value() == nil {
+					break
+				}
+				return nil, fmt.Errorf("jq: %w", err)
+			}
+			b, err := gojq.Marshal(val)
+			if err != nil {
+				return nil, fmt.Errorf("jq: %w", err)
+			}
+			if err := json.Indent(&out, b, "", "  "); err != nil {
+				out.Write(b)
+			}
+			out.WriteByte('\n')
+			if out.Len() > maxFilterOutput {
+				out.WriteString("… (result cut at 64 MB)\n")
+				return out.Bytes(), nil
+			}
+		}
+	}
+	if out.Len() == 0 {
+		out.WriteString("(no output)\n")
+	}
+	return out.Bytes(), nil
+}
+
+// Copy hands the shown text (the jq result, or the body) to OnCopy.
+// A binary body is not copied: the terminal clipboard carries text.
+func (v *BodyView) Copy() {
+	if v.OnCopy == nil {
+		return
+	}
+	if v.binary && v.filtered == nil {
+		v.message, v.msgErr = "binary body: save it with w", true
+		return
+	}
+	d := v.current()
+	if d.size <= syncIndexLimit {
+		v.copyDone(d.readRange(nil, 0, d.size))
+		return
+	}
+	v.message = "copying…"
+	ctx := v.ctx
+	go func() {
+		b, err := d.readRange(nil, 0, d.size)
+		v.post(func() {
+			if ctx.Err() == nil {
+				v.copyDone(b, err)
+			}
+		})
+	}()
+}
+
+func (v *BodyView) copyDone(b []byte, err error) {
+	if err != nil {
+		v.message, v.msgErr = err.Error(), true
+		return
+	}
+	v.OnCopy(string(b))
+	v.message, v.msgErr = "copied "+FormatSize(int64(len(b))), false
+}
+
+// saveAsync writes the body to path in the background and reports on the
+// status line.
+func (v *BodyView) saveAsync(path string) {
+	raw, size, ctx := v.raw, v.rawSize, v.ctx
+	v.message, v.msgErr = "saving…", false
+	go func() {
+		err := SaveBody(raw, size, path)
+		v.post(func() {
+			if ctx.Err() != nil {
+				return
+			}
+			if err != nil {
+				v.message, v.msgErr = err.Error(), true
+				return
+			}
+			v.message, v.msgErr = fmt.Sprintf("saved %s to %s", FormatSize(size), path), false
+		})
+	}()
+}
+
+// SaveBody writes size bytes of r, as received, to path. It writes a
+// temporary file beside path and renames it, so a failed save leaves no
+// half file; the mode is 0600 since bodies can hold tokens.
+func SaveBody(r io.ReaderAt, size int64, path string) error {
+	dir := filepath.Dir(path)
+	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("save body: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if _, err := io.Copy(tmp, io.NewSectionReader(r, 0, size)); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save body to %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save body to %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("save body: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,292 @@
+package widgets
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+)
+
+const wlanJSON = `{"id":"6f4bf402-45f9-4a6e-9c33-2a5b7c0d4c11","ssid":"TestWlan","enabled":true,"vlan_id":10,"auth":{"type":"psk","psk":null},"tags":["lab","wlan"]}`
+
+func newBody(t *testing.T) (*BodyView, *uiLoop) {
+	t.Helper()
+	l := newLoop()
+	v := NewBodyView(l.post)
+	v.Debounce = 0
+	t.Cleanup(v.Close)
+	return v, l
+}
+
+func TestBodyViewPrettyJSON(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 60, 16)
+	v.SetText([]byte(wlanJSON), "application/json; charset=utf-8")
+	got := render(s, v)
+	golden(t, "body_pretty_json", got)
+	// Keys are coloured as names, strings as strings.
+	x, y, ok := findText(s, `"ssid"`)
+	if !ok {
+		t.Fatal("ssid key not on screen")
+	}
+	_, st := cellAt(s, x+1, y)
+	if fg, _, _ := st.Decompose(); fg != tcell.ColorDodgerBlue {
+		t.Errorf("key colour = %v, want DodgerBlue", fg)
+	}
+	x, y, _ = findText(s, `"TestWlan"`)
+	_, st = cellAt(s, x+1, y)
+	if fg, _, _ := st.Decompose(); fg != tcell.ColorGreen {
+		t.Errorf("string colour = %v, want Green", fg)
+	}
+}
+
+func TestBodyViewNoControlSequences(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 60, 6)
+	body := "title \x1b]0;pwned\x07 csi \x9b31m bell\a del\x7f bidi\u202e end\r\nnext\ttab"
+	v.SetText([]byte(body), "text/plain")
+	got := render(s, v)
+	cells, _, _ := s.GetContents()
+	for i, c := range cells {
+		for _, r := range c.Runes {
+			if r < 0x20 || (r >= 0x7f && r <= 0x9f) || r == 0x202e {
+				t.Fatalf("cell %d holds control rune %U", i, r)
+			}
+		}
+	}
+	golden(t, "body_controls", got)
+}
+
+func TestBodyViewScrollKeysAndWheel(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 40, 11) // 10 rows of text and a status line
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	v.SetText([]byte(b.String()), "text/plain")
+	render(s, v)
+	steps := []struct {
+		do   func()
+		want int
+	}{
+		{func() { typeText(v, "j") }, 1},
+		{func() { typeText(v, "jjj") }, 4},
+		{func() { typeText(v, "k") }, 3},
+		{func() { press(v, tcell.KeyPgDn) }, 12},
+		{func() { typeText(v, "G") }, 90},
+		{func() { press(v, tcell.KeyDown) }, 90},
+		{func() { typeText(v, "g") }, 0},
+		{func() { press(v, tcell.KeyUp) }, 0},
+		{func() { mouse(v, tview.MouseScrollDown, 5, 5) }, 3},
+		{func() { mouse(v, tview.MouseScrollUp, 5, 5) }, 0},
+		{func() { press(v, tcell.KeyEnd) }, 90},
+	}
+	for i, st := range steps {
+		st.do()
+		render(s, v)
+		if v.Top() != st.want {
+			t.Fatalf("step %d: top = %d, want %d", i, v.Top(), st.want)
+		}
+	}
+	if _, _, ok := findText(s, "line 100"); !ok {
+		t.Errorf("last line not shown at the bottom:\n%s", screenText(s))
+	}
+	if f := mouse(v, tview.MouseLeftClick, 3, 3); f != v {
+		t.Errorf("click focused %v, want the view", f)
+	}
+	if f := mouse(v, tview.MouseLeftClick, 50, 3); f != nil {
+		t.Errorf("click outside focused %v", f)
+	}
+}
+
+func TestBodyViewSearch(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 60, 16)
+	v.SetText([]byte(wlanJSON), "application/json")
+	render(s, v)
+	typeText(v, "/wlan")
+	golden(t, "body_search_prompt", render(s, v))
+	press(v, tcell.KeyEnter)
+	q, n, cur, done := v.Search()
+	// Smart case: "wlan" also matches "TestWlan".
+	if q != "wlan" || n != 2 || cur != 0 || !done {
+		t.Fatalf("search = %q %d matches cur %d done %v", q, n, cur, done)
+	}
+	got := render(s, v)
+	golden(t, "body_search", got)
+	x, y, _ := findText(s, "TestWlan")
+	if _, st := cellAt(s, x+4, y); st != curMatchStyle {
+		t.Errorf("current match not highlighted")
+	}
+	typeText(v, "n")
+	if _, _, cur, _ := v.Search(); cur != 1 {
+		t.Errorf("after n cur = %d", cur)
+	}
+	render(s, v)
+	x, y, _ = findText(s, `"wlan"`)
+	if _, st := cellAt(s, x+1, y); st != curMatchStyle {
+		t.Errorf("second match not current")
+	}
+	typeText(v, "n")
+	if _, _, cur, _ := v.Search(); cur != 0 {
+		t.Errorf("n did not wrap: cur = %d", cur)
+	}
+	typeText(v, "N")
+	if _, _, cur, _ := v.Search(); cur != 1 {
+		t.Errorf("N did not wrap back: cur = %d", cur)
+	}
+	// An upper-case letter makes the search case-sensitive.
+	typeText(v, "/")
+	press(v, tcell.KeyCtrlU)
+	typeText(v, "Wlan")
+	press(v, tcell.KeyEnter)
+	if _, n, _, _ := v.Search(); n != 1 {
+		t.Errorf("case-sensitive search found %d, want 1", n)
+	}
+	typeText(v, "/")
+	press(v, tcell.KeyCtrlU)
+	typeText(v, "nothere")
+	press(v, tcell.KeyEnter)
+	typeText(v, "n")
+	if !strings.Contains(render(s, v), "no match") {
+		t.Errorf("no 'no match' on status:\n%s", screenText(s))
+	}
+}
+
+func TestBodyViewJQFilter(t *testing.T) {
+	v, l := newBody(t)
+	s := newScreen(t, 60, 10)
+	v.SetText([]byte(wlanJSON), "application/json")
+	var copied []string
+	v.OnCopy = func(text string) { copied = append(copied, text) }
+	typeText(v, "|.ss")
+	// Each keystroke starts a run; wait for the last one.
+	l.runUntil(t, "filter .ss", func() bool { _, running, _ := v.Filtering(); return !running })
+	if _, _, err := v.Filtering(); err != "" {
+		t.Fatalf(".ss: %s", err)
+	}
+	typeText(v, "id")
+	l.runUntil(t, "filter .ssid", func() bool { _, running, _ := v.Filtering(); return !running })
+	got := render(s, v)
+	golden(t, "body_jq_ssid", got)
+	// A broken program shows its error and keeps the last result.
+	typeText(v, "[")
+	l.runUntil(t, "filter error", func() bool { _, running, _ := v.Filtering(); return !running })
+	got = render(s, v)
+	if _, _, err := v.Filtering(); !strings.Contains(err, "jq:") {
+		t.Errorf("error = %q", err)
+	}
+	if !strings.Contains(got, `"TestWlan"`) || !strings.Contains(got, "jq: ") {
+		t.Errorf("error screen:\n%s", got)
+	}
+	press(v, tcell.KeyBackspace2)
+	l.runUntil(t, "filter .ssid again", func() bool { _, running, _ := v.Filtering(); return !running })
+	press(v, tcell.KeyEnter) // keep the filter, close the line
+	typeText(v, "y")
+	if len(copied) != 1 || copied[0] != "\"TestWlan\"\n" {
+		t.Errorf("copied %q", copied)
+	}
+	golden(t, "body_jq_kept", render(s, v))
+	// Esc in the filter line removes the filter.
+	typeText(v, "|")
+	press(v, tcell.KeyEscape)
+	typeText(v, "y")
+	if len(copied) != 2 || !strings.Contains(copied[1], `"vlan_id": 10`) {
+		t.Errorf("copy after clearing = %q", copied)
+	}
+}
+
+func TestBodyViewJQNotJSON(t *testing.T) {
+	v, l := newBody(t)
+	s := newScreen(t, 60, 6)
+	v.SetText([]byte("plain words"), "text/plain")
+	typeText(v, "|.")
+	l.runUntil(t, "filter", func() bool { _, running, _ := v.Filtering(); return !running })
+	if got := render(s, v); !strings.Contains(got, "body is not JSON") {
+		t.Errorf("screen:\n%s", got)
+	}
+}
+
+func TestBodyViewSave(t *testing.T) {
+	v, l := newBody(t)
+	s := newScreen(t, 60, 6)
+	v.SetText([]byte(wlanJSON), "application/json")
+	path := filepath.Join(t.TempDir(), "wlan.json")
+	typeText(v, "w")
+	press(v, tcell.KeyCtrlU)
+	typeText(v, path)
+	press(v, tcell.KeyEnter)
+	l.runUntil(t, "save", func() bool { return strings.HasPrefix(v.message, "saved") || v.msgErr })
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != wlanJSON {
+		t.Fatalf("saved %q, %v", got, err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o600 {
+		t.Errorf("mode %v", fi.Mode())
+	}
+	if !strings.Contains(render(s, v), "saved") {
+		t.Errorf("no saved message")
+	}
+	// A save into a missing directory fails with a message, not a panic.
+	typeText(v, "w")
+	press(v, tcell.KeyCtrlU)
+	typeText(v, filepath.Join(t.TempDir(), "no", "such", "dir", "f"))
+	press(v, tcell.KeyEnter)
+	l.runUntil(t, "failed save", func() bool { return v.msgErr })
+	if !strings.Contains(render(s, v), "save body") {
+		t.Errorf("no error message:\n%s", screenText(s))
+	}
+}
+
+func TestBodyViewBinary(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 80, 10)
+	png := append([]byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"), bytes.Repeat([]byte{0xff, 0x00, 0x1b}, 100)...)
+	var copied bool
+	v.OnCopy = func(string) { copied = true }
+	v.SetText(png, "")
+	golden(t, "body_binary", render(s, v))
+	typeText(v, "y")
+	if copied {
+		t.Error("binary body copied as text")
+	}
+}
+
+func TestBodyViewLongLineScrollsSideways(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 40, 6)
+	line := strings.Repeat("abcdefghij", 1000) + "END"
+	v.SetText([]byte(line), "text/plain")
+	render(s, v)
+	if n, done := v.Indexed(); n != 3 || !done {
+		t.Fatalf("10003-byte line split into %d display lines (done %v), want 3", n, done)
+	}
+	typeText(v, "/end")
+	press(v, tcell.KeyEnter)
+	got := render(s, v)
+	if !strings.Contains(got, "END") {
+		t.Errorf("match not brought into view:\n%s", got)
+	}
+}
+
+func TestBodyViewEmpty(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 30, 3)
+	v.SetText(nil, "application/json")
+	typeText(v, "jGgn/x")
+	press(v, tcell.KeyEnter)
+	if got := render(s, v); !strings.Contains(got, "(empty body)") {
+		t.Errorf("screen:\n%s", got)
+	}
+	// Tiny sizes must not panic.
+	for _, sz := range [][2]int{{0, 0}, {1, 1}, {5, 1}, {1, 5}} {
+		s.SetSize(sz[0], sz[1])
+		render(s, v)
+	}
+}
