@@ -1,0 +1,180 @@
+package codegen
+
+import (
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Escaping helpers, one per quoting context. Each returns source text that
+// the target language reads back as exactly the input bytes.
+
+// ShellQuote quotes s as one POSIX shell word. Inside single quotes every
+// byte but the quote itself is literal; a quote is written '\''. s must not
+// hold a NUL byte: no shell argument can (see shellPrintfFormat).
+func ShellQuote(s string) string {
+	if s != "" && shellSafe(s) {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellSafe reports whether s needs no quoting at all.
+func shellSafe(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+			strings.IndexByte("-_./:@%+,=", c) >= 0) {
+			return false
+		}
+	}
+	// A leading = or a ~ could be read as an assignment or expanded.
+	return s[0] != '='
+}
+
+// shellPrintfFormat writes s as a printf format (without the quotes) that
+// prints s: the one way to produce a NUL byte, and a builtin, so it has no
+// argument length limit.
+func shellPrintfFormat(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case 0:
+			b.WriteString(`\000`)
+		case '%':
+			b.WriteString("%%")
+		case '\\':
+			b.WriteString(`\\`)
+		case '\'':
+			b.WriteString(`'\''`)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
+}
+
+// GoString writes s as a Go string literal: a raw `string` when that reads
+// better (quotes, backslashes or line breaks and nothing a raw string cannot
+// hold), otherwise an interpreted "string".
+func GoString(s string) string {
+	if goRawOK(s) {
+		return "`" + s + "`"
+	}
+	return strconv.Quote(s)
+}
+
+func goRawOK(s string) bool {
+	if !strings.ContainsAny(s, "\"\\\n") || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		switch {
+		case r == '`', r == '\r', r == '\uFEFF':
+			return false
+		case r == '\n' || r == '\t':
+		case !unicode.IsPrint(r):
+			return false
+		}
+	}
+	return true
+}
+
+// PyStr writes s, valid UTF-8, as a Python str literal.
+func PyStr(s string) string {
+	q := byte('"')
+	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, '\'') < 0 {
+		q = '\''
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 2)
+	b.WriteByte(q)
+	for _, r := range s {
+		switch {
+		case r == rune(q) || r == '\\':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x80 && r >= 0x20 && r != 0x7f:
+			b.WriteRune(r)
+		case r < 0x100 && !unicode.IsPrint(r):
+			b.WriteString(`\x`)
+			b.WriteString(hex2(byte(r)))
+		case r == utf8.RuneError || !unicode.IsPrint(r):
+			// Private-use, format and separator characters: visible escapes.
+			if r < 0x10000 {
+				b.WriteString(`\u`)
+				b.WriteString(hex4(r))
+			} else {
+				h := strconv.FormatInt(int64(r), 16)
+				b.WriteString(`\U`)
+				b.WriteString(strings.Repeat("0", 8-len(h)))
+				b.WriteString(h)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
+}
+
+// PyBytes writes s, any bytes, as a Python bytes literal.
+func PyBytes(s string) string {
+	q := byte('"')
+	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, '\'') < 0 {
+		q = '\''
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 3)
+	b.WriteByte('b')
+	b.WriteByte(q)
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == q || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		case c == '\n':
+			b.WriteString(`\n`)
+		case c == '\r':
+			b.WriteString(`\r`)
+		case c == '\t':
+			b.WriteString(`\t`)
+		case c >= 0x20 && c < 0x7f:
+			b.WriteByte(c)
+		default:
+			b.WriteString(`\x`)
+			b.WriteString(hex2(c))
+		}
+	}
+	b.WriteByte(q)
+	return b.String()
+}
+
+func hex2(c byte) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[c>>4], digits[c&15]})
+}
+
+func hex4(r rune) string {
+	const digits = "0123456789abcdef"
+	return string([]byte{digits[r>>12&15], digits[r>>8&15], digits[r>>4&15], digits[r&15]})
+}
+
+// isASCII reports whether s is 7-bit.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,385 @@
+package codegen
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/mistbench/mistbench/collections"
+)
+
+// pyTaken are names the Python snippet uses itself, and keywords.
+var pyTaken = []string{
+	"os", "json", "requests", "url", "headers", "more_headers", "payload", "form", "files",
+	"request", "response", "session", "quote", "quote_plus", "b64encode", "Path", "HTTPHeaderDict",
+	"name", "value", "False", "None", "True", "and", "as", "assert", "async", "await", "break",
+	"class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+	"global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+	"return", "try", "while", "with", "yield", "print", "str", "bytes",
+}
+
+// pyMethods have a function of their own in requests.
+var pyMethods = map[string]string{
+	"GET": "get", "POST": "post", "PUT": "put", "PATCH": "patch", "DELETE": "delete",
+	"HEAD": "head", "OPTIONS": "options",
+}
+
+// Python writes r as a Python program using the requests library.
+func Python(r *collections.Resolved, opts Options) (string, error) {
+	q, err := prepare(r, opts)
+	if err != nil {
+		return "", err
+	}
+	taken := map[string]bool{}
+	for _, n := range pyTaken {
+		taken[n] = true
+	}
+	for _, s := range q.secrets {
+		s.ident = identFor(s.env, false, taken)
+	}
+	w := &pyWriter{}
+
+	// Body and headers first: they decide the imports.
+	var body strings.Builder
+	dataArg, filesArg := "", ""
+	switch q.bodyKind {
+	case bodyBytes:
+		body.WriteString("payload = " + w.bytesExpr(q.body, true) + "\n")
+		dataArg = "payload"
+	case bodyForm:
+		body.WriteString("form = [")
+		for i, f := range q.form {
+			if i > 0 {
+				body.WriteString(",")
+			}
+			body.WriteString("\n    (" + w.textExpr(f.key) + ", " + w.textExpr(f.value) + ")")
+		}
+		if len(q.form) > 0 {
+			body.WriteString(",\n")
+		}
+		body.WriteString("]\n")
+		dataArg = "form"
+	case bodyMultipart:
+		body.WriteString("files = [")
+		for i, p := range q.parts {
+			if i > 0 {
+				body.WriteString(",")
+			}
+			body.WriteString("\n    (" + PyStr(p.name) + ", (")
+			if p.file != "" {
+				w.path = true
+				body.WriteString(w.str(p.fileName) + ", Path(" + w.str(p.file) + ").read_bytes(), " + PyStr(p.contentType) + ")")
+			} else {
+				body.WriteString("None, " + w.textExpr(p.value))
+				if p.contentType != "" {
+					body.WriteString(", " + PyStr(p.contentType))
+				}
+				body.WriteString(")")
+			}
+			body.WriteString(")")
+		}
+		if len(q.parts) > 0 {
+			body.WriteString(",\n")
+		}
+		body.WriteString("]\n")
+		filesArg = "files"
+	case bodyFile:
+		w.path = true
+		body.WriteString("payload = Path(" + w.str(q.file) + ").read_bytes()\n")
+		dataArg = "payload"
+	}
+
+	var hdrs strings.Builder
+	seen := map[string]bool{}
+	var more []header
+	hdrs.WriteString("headers = {")
+	n := 0
+	for _, h := range q.headers {
+		k := strings.ToLower(h.name)
+		if seen[k] {
+			more = append(more, h)
+			continue
+		}
+		seen[k] = true
+		hdrs.WriteString("\n    " + PyStr(h.name) + ": " + w.headerExpr(h.value) + ",")
+		n++
+	}
+	if n > 0 {
+		hdrs.WriteString("\n")
+	}
+	hdrs.WriteString("}\n")
+	if len(more) > 0 {
+		hdrs.WriteString("# requests keeps one value per header name; these repeat a name.\n")
+		hdrs.WriteString("more_headers = [")
+		for _, h := range more {
+			hdrs.WriteString("\n    (" + PyStr(h.name) + ", " + w.headerExpr(h.value) + "),")
+		}
+		hdrs.WriteString("\n]\n")
+	}
+
+	urlExpr := w.textExpr(q.url)
+	var b strings.Builder
+	b.Grow(512 + body.Len())
+	b.WriteString(q.preamble("#"))
+	if len(q.secrets) > 0 || q.printJSON {
+		if q.printJSON {
+			b.WriteString("import json\n")
+		}
+		if len(q.secrets) > 0 {
+			b.WriteString("import os\n")
+		}
+	}
+	if w.b64 {
+		b.WriteString("from base64 import b64encode\n")
+	}
+	if w.path {
+		b.WriteString("from pathlib import Path\n")
+	}
+	switch {
+	case w.quote && w.quotePlus:
+		b.WriteString("from urllib.parse import quote, quote_plus\n")
+	case w.quote:
+		b.WriteString("from urllib.parse import quote\n")
+	case w.quotePlus:
+		b.WriteString("from urllib.parse import quote_plus\n")
+	}
+	b.WriteString("\nimport requests\n")
+	if len(more) > 0 {
+		b.WriteString("from urllib3 import HTTPHeaderDict\n")
+	}
+	b.WriteString("\n")
+	for _, s := range q.secrets {
+		b.WriteString(s.ident + " = os.environ[" + PyStr(s.env) + "]\n")
+	}
+	if len(q.secrets) > 0 {
+		b.WriteString("\n")
+	}
+	if note := requestsURLNote(q.url.lits()); note != "" {
+		b.WriteString("# Note: " + note + "\n")
+	}
+	b.WriteString("url = " + urlExpr + "\n")
+	b.WriteString(hdrs.String())
+	b.WriteString(body.String())
+	b.WriteString("\n")
+
+	var kw []string
+	if dataArg != "" {
+		kw = append(kw, "data="+dataArg)
+	}
+	if filesArg != "" {
+		kw = append(kw, "files="+filesArg)
+	}
+	var sendKw []string
+	sendKw = append(sendKw, "timeout="+seconds(q.timeout))
+	switch {
+	case !q.follow && (q.method != "HEAD" || len(more) > 0):
+		sendKw = append(sendKw, "allow_redirects=False")
+	case q.follow && q.method == "HEAD" && len(more) == 0:
+		sendKw = append(sendKw, "allow_redirects=True") // requests.head does not follow by default
+	}
+	if q.insecure {
+		b.WriteString("# verify=False: TLS certificate verification is OFF for this request.\n")
+		sendKw = append(sendKw, "verify=False")
+	}
+	if len(more) == 0 {
+		call := "requests.request(" + PyStr(q.method) + ", url"
+		if m, ok := pyMethods[q.method]; ok {
+			call = "requests." + m + "(url"
+		}
+		args := append(append([]string{"headers=headers"}, kw...), sendKw...)
+		b.WriteString(pyCall("response = "+call, args))
+	} else {
+		args := append([]string{PyStr(q.method), "url", "headers=headers"}, kw...)
+		b.WriteString(strings.TrimSuffix(pyCall("request = requests.Request(", args), "\n") + ".prepare()\n")
+		b.WriteString("request.headers = HTTPHeaderDict(request.headers)\n")
+		b.WriteString("for name, value in more_headers:\n    request.headers.add(name, value)\n")
+		b.WriteString("with requests.Session() as session:\n")
+		b.WriteString("    " + pyCall("response = session.send(request", sendKw))
+	}
+	b.WriteString("\nprint(response.status_code, response.reason)\n")
+	if q.printJSON {
+		b.WriteString("print(json.dumps(response.json(), indent=2))\n")
+	} else {
+		b.WriteString("print(response.text)\n")
+	}
+	return b.String(), nil
+}
+
+// pyCall writes head, the arguments and ")": on one line when it is
+// short, else one argument per line.
+func pyCall(head string, args []string) string {
+	open := head
+	if !strings.HasSuffix(head, "(") {
+		open, args = head[:strings.IndexByte(head, '(')+1], append([]string{head[strings.IndexByte(head, '(')+1:]}, args...)
+	}
+	line := open + strings.Join(args, ", ") + ")"
+	if len(line) <= 88 {
+		return line + "\n"
+	}
+	return open + "\n    " + strings.Join(args, ",\n    ") + ",\n)\n"
+}
+
+type pyWriter struct {
+	b64, path, quote, quotePlus bool
+}
+
+// str writes a literal: str when it is valid UTF-8, else bytes.
+func (w *pyWriter) str(s string) string {
+	if utf8.ValidString(s) {
+		return PyStr(s)
+	}
+	return PyBytes(s)
+}
+
+// textExpr writes v as a str expression (bytes when a literal is not
+// valid UTF-8: requests accepts both where this is used).
+func (w *pyWriter) textExpr(v value) string {
+	if lit, ok := v.literal(); ok {
+		return w.str(lit)
+	}
+	if !utf8.ValidString(v.lits()) {
+		return w.bytesExpr(v, false)
+	}
+	return w.concat(v)
+}
+
+// headerExpr writes a header value: str when ASCII; else bytes, since
+// http.client would encode a str as Latin-1.
+func (w *pyWriter) headerExpr(v value) string {
+	if isASCII(v.lits()) {
+		return w.concat(v)
+	}
+	return w.bytesExpr(v, false)
+}
+
+// bytesExpr writes v as bytes (or an ASCII str, which requests sends
+// unchanged). split writes a long multi-line literal one line per line.
+func (w *pyWriter) bytesExpr(v value, split bool) string {
+	lits := v.lits()
+	if lit, ok := v.literal(); ok {
+		switch {
+		case !utf8.ValidString(lit):
+			return PyBytes(lit)
+		case split && strings.Count(lit, "\n") > 0 && len(lit) < 1<<16:
+			e := pyLines(lit)
+			if !isASCII(lit) {
+				e += ".encode()"
+			}
+			return e
+		case isASCII(lit):
+			return PyStr(lit)
+		}
+		return PyStr(lit) + ".encode()"
+	}
+	if utf8.ValidString(lits) {
+		// Secrets may be any text: always encode to UTF-8.
+		return "(" + w.concat(v) + ").encode()"
+	}
+	var parts []string
+	for _, s := range v.segs {
+		if s.secret == nil {
+			if s.lit != "" {
+				parts = append(parts, PyBytes(s.lit))
+			}
+			continue
+		}
+		parts = append(parts, w.secretExpr(s)+".encode()")
+	}
+	return strings.Join(parts, " + ")
+}
+
+// pyLines writes a multi-line literal as adjacent literals, one per line.
+func pyLines(s string) string {
+	var b strings.Builder
+	b.WriteString("(")
+	for s != "" {
+		line := s
+		if i := strings.IndexByte(s, '\n'); i >= 0 {
+			line = s[:i+1]
+		}
+		s = s[len(line):]
+		b.WriteString("\n    " + PyStr(line))
+	}
+	b.WriteString("\n)")
+	return b.String()
+}
+
+// concat writes v as a str expression: literals and secrets joined by +.
+func (w *pyWriter) concat(v value) string {
+	var parts []string
+	for _, s := range v.segs {
+		if s.secret == nil {
+			if s.lit != "" || len(v.segs) == 1 && v.basic == nil {
+				parts = append(parts, PyStr(s.lit))
+			}
+			continue
+		}
+		parts = append(parts, w.secretExpr(s))
+	}
+	if v.basic != nil {
+		w.b64 = true
+		var inner []string
+		for _, s := range v.basic.inner() {
+			if s.secret == nil {
+				if s.lit != "" {
+					inner = append(inner, PyStr(s.lit))
+				}
+				continue
+			}
+			inner = append(inner, w.secretExpr(s))
+		}
+		parts = append(parts, "b64encode(("+strings.Join(inner, " + ")+").encode()).decode()")
+	}
+	if len(parts) == 0 {
+		return `""`
+	}
+	return strings.Join(parts, " + ")
+}
+
+func (w *pyWriter) secretExpr(s seg) string {
+	switch s.enc {
+	case encQuery:
+		w.quote = true
+		return "quote(" + s.secret.ident + `, safe="")`
+	case encForm:
+		w.quotePlus = true
+		return "quote_plus(" + s.secret.ident + `, safe="")`
+	}
+	return s.secret.ident
+}
+
+// requestsURLNote says how requests and urllib3 will rewrite a URL, or "".
+func requestsURLNote(u string) string {
+	if hasDotSegment(u) {
+		return "requests removes the . and .. segments of this URL's path."
+	}
+	if strings.HasSuffix(u, "?") {
+		return "requests drops the empty query (the trailing ?) of this URL."
+	}
+	for i := 0; i < len(u); i++ {
+		c := u[i]
+		switch {
+		case c == '%':
+			if i+2 < len(u) && isHexUpper(u[i+1]) && isHexUpper(u[i+2]) && !unreservedByte(unhex(u[i+1])<<4|unhex(u[i+2])) {
+				continue
+			}
+			return "requests normalises the percent-escapes of this URL."
+		case c >= 0x80 || !(unreservedByte(c) || strings.IndexByte("!$&'()*+,;=:@/?", c) >= 0):
+			return "requests percent-encodes the characters of this URL that are not allowed in a URL."
+		}
+	}
+	return ""
+}
+
+func isHexUpper(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' }
+
+func unhex(c byte) byte {
+	if c <= '9' {
+		return c - '0'
+	}
+	return c - 'A' + 10
+}
+
+func unreservedByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' ||
+		c == '-' || c == '.' || c == '_' || c == '~'
+}
