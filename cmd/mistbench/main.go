@@ -129,6 +129,18 @@ Mist sandbox.`,
 		newDemoCmd(io),
 		newHistoryCmd(io),
 	)
+	// Completion of COLL and REQ/FOLDER arguments, in one place.
+	for _, c := range root.Commands() {
+		if c.ValidArgsFunction != nil {
+			continue
+		}
+		switch c.Name() {
+		case "send", "code":
+			c.ValidArgsFunction = completeCollectionThenRequest
+		case "run":
+			c.ValidArgsFunction = completeCollectionThenFolder
+		}
+	}
 	return root
 }
 
