@@ -7,7 +7,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 )
@@ -122,12 +121,6 @@ func (s *SecretStore) update(fn func(map[string]map[string]map[string]string)) e
 	return nil
 }
 
-// credentialName matches variable names that hold credentials.
-var credentialName = regexp.MustCompile(`(?i)(token|passw|secret|api[_-]?key|apikey|credential|private[_-]?key|session|cookie|csrf|bearer)`)
-
-// LooksLikeCredential reports whether a variable's name suggests it holds
-// a credential (apitoken, password, client_secret, api_key...).
-func LooksLikeCredential(name string) bool { return credentialName.MatchString(name) }
 
 // credentialHeaders carry credentials by definition.
 var credentialHeaders = map[string]bool{
@@ -176,7 +169,7 @@ func (c *Collection) LiteralSecrets() []string {
 	}
 	checkVars := func(where string, vs []Variable) {
 		for _, v := range vs {
-			if !v.Secret && LooksLikeCredential(v.Key) && literal(v.Value) {
+			if !v.Secret && LooksSecret(v.Key) && literal(v.Value) {
 				out = append(out, fmt.Sprintf("%s: variable %s looks like a credential but is not secret", where, v.Key))
 			}
 		}
