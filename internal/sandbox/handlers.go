@@ -1,0 +1,619 @@
+package sandbox
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/google/uuid"
+)
+
+// Stored objects are never changed in place: a change stores a new map, so
+// a reader may encode what it got after releasing the lock.
+
+// can reports whether u may read (write=false) or change the org, or the
+// site when siteID is not "".
+func can(u *user, orgID, siteID string, write bool) bool {
+	for _, p := range u.Privileges {
+		if p.OrgID != orgID {
+			continue
+		}
+		if p.Scope == "site" && (siteID == "" || p.SiteID != siteID) {
+			continue
+		}
+		if p.Scope != "org" && p.Scope != "site" {
+			continue
+		}
+		if !write || p.Role == "admin" || p.Role == "write" {
+			return true
+		}
+	}
+	return false
+}
+
+// canSeeOrg reports whether u has any privilege in the org.
+func canSeeOrg(u *user, orgID string) bool {
+	for _, p := range u.Privileges {
+		if p.OrgID == orgID {
+			return true
+		}
+	}
+	return false
+}
+
+func isWrite(r *http.Request) bool {
+	return r.Method != http.MethodGet && r.Method != http.MethodHead
+}
+
+// ---- self, usage, tokens ----
+
+func (s *Server) handleSelf(w http.ResponseWriter, r *http.Request, c *caller) {
+	out := obj{
+		"admin_id":               c.user.ID,
+		"email":                  c.user.Email,
+		"first_name":             c.user.FirstName,
+		"last_name":              c.user.LastName,
+		"password_modified_time": seedTime,
+		"privileges":             c.user.Privileges,
+		"two_factor_verified":    c.user.TOTPSecret != "" && c.session != nil && !c.pending,
+	}
+	if c.pending {
+		out["privileges"] = []privilege{}
+		out["two_factor_required"] = true
+		out["two_factor_passed"] = false
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+func (s *Server) handleUsage(w http.ResponseWriter, r *http.Request, c *caller) {
+	n, secs := s.usage(c.user.ID)
+	writeJSON(w, http.StatusOK, obj{"requests": n, "request_limit": s.opts.RateLimit, "seconds": secs})
+}
+
+// tokenView is how a token is listed: the key only as a hint.
+func tokenView(t *apiToken) obj {
+	return obj{"id": t.ID, "name": t.Name, "key": t.KeyHint, "created_time": t.CreatedTime, "last_used": t.LastUsed}
+}
+
+func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, c *caller) {
+	s.st.mu.RLock()
+	var items []obj
+	for _, t := range s.st.tokens {
+		if t.UserID == c.user.ID {
+			items = append(items, tokenView(t))
+		}
+	}
+	s.st.mu.RUnlock()
+	writePage(w, r, items)
+}
+
+func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	body, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	name := ""
+	if len(strings.TrimSpace(string(body))) > 0 {
+		m, err := parseJSONObject(body)
+		if err != nil {
+			writeDetail(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		if v, ok := m["name"]; ok {
+			if name, ok = v.(string); !ok {
+				writeDetail(w, http.StatusBadRequest, "name: must be a string")
+				return
+			}
+		}
+	}
+	key := randomKey(64)
+	t := &apiToken{
+		ID: uuid.NewString(), UserID: c.user.ID, Name: name,
+		KeyHash: hashSecret("", key), KeyHint: key[:4] + "..." + key[len(key)-4:],
+		CreatedTime: s.now().Unix(),
+	}
+	s.st.mu.Lock()
+	s.st.tokens = append(s.st.tokens, t)
+	view := tokenView(t)
+	s.st.mu.Unlock()
+	if !s.persist(w) {
+		return
+	}
+	view["key"] = key // shown this once
+	writeJSON(w, http.StatusOK, view)
+}
+
+// ownToken finds the caller's token named in the path; others' are 404.
+func (s *Server) ownToken(r *http.Request, c *caller) (*apiToken, int) {
+	id := r.PathValue("apitoken_id")
+	for i, t := range s.st.tokens {
+		if t.ID == id && t.UserID == c.user.ID {
+			return t, i
+		}
+	}
+	return nil, -1
+}
+
+func (s *Server) handleGetToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	s.st.mu.RLock()
+	t, _ := s.ownToken(r, c)
+	var view obj
+	if t != nil {
+		view = tokenView(t)
+	}
+	s.st.mu.RUnlock()
+	if view == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	body, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	m, err := parseJSONObject(body)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	name, ok := m["name"].(string)
+	if _, present := m["name"]; present && !ok {
+		writeDetail(w, http.StatusBadRequest, "name: must be a string")
+		return
+	}
+	s.st.mu.Lock()
+	t, i := s.ownToken(r, c)
+	var view obj
+	if t != nil && present(m, "name") {
+		nt := *t
+		nt.Name = name
+		s.st.tokens[i] = &nt
+		t = &nt
+	}
+	if t != nil {
+		view = tokenView(t)
+	}
+	s.st.mu.Unlock()
+	if view == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	if !s.persist(w) {
+		return
+	}
+	writeJSON(w, http.StatusOK, view)
+}
+
+func present(m obj, k string) bool { _, ok := m[k]; return ok }
+
+func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	s.st.mu.Lock()
+	t, i := s.ownToken(r, c)
+	if t != nil {
+		s.st.tokens = append(s.st.tokens[:i:i], s.st.tokens[i+1:]...)
+	}
+	s.st.mu.Unlock()
+	if t == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	if !s.persist(w) {
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+// persist saves the state after a change; on failure it answers 500 and
+// returns false.
+func (s *Server) persist(w http.ResponseWriter) bool {
+	if err := s.st.persist(); err != nil {
+		writeDetail(w, http.StatusInternalServerError, "sandbox could not save its state: "+err.Error())
+		return false
+	}
+	return true
+}
+
+// ---- org and sites ----
+
+func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, c *caller) {
+	id := r.PathValue("org_id")
+	s.st.mu.RLock()
+	org := s.st.org
+	s.st.mu.RUnlock()
+	if org["id"] != id {
+		writeNotFound(w, "org", id)
+		return
+	}
+	if !canSeeOrg(c.user, id) {
+		writeDetail(w, http.StatusForbidden, detailForbidden)
+		return
+	}
+	writeJSON(w, http.StatusOK, org)
+}
+
+func (s *Server) handleListSites(w http.ResponseWriter, r *http.Request, c *caller) {
+	id := r.PathValue("org_id")
+	s.st.mu.RLock()
+	orgID := s.st.org["id"]
+	var items []obj
+	for _, site := range s.st.sites {
+		sid, _ := site["id"].(string)
+		if site["org_id"] == id && can(c.user, id, sid, false) {
+			items = append(items, site)
+		}
+	}
+	s.st.mu.RUnlock()
+	if orgID != id {
+		writeNotFound(w, "org", id)
+		return
+	}
+	if !canSeeOrg(c.user, id) {
+		writeDetail(w, http.StatusForbidden, detailForbidden)
+		return
+	}
+	writePage(w, r, items)
+}
+
+func (s *Server) handleGetSite(w http.ResponseWriter, r *http.Request, c *caller) {
+	id := r.PathValue("site_id")
+	s.st.mu.RLock()
+	site := s.st.site(id)
+	s.st.mu.RUnlock()
+	if site == nil {
+		writeNotFound(w, "site", id)
+		return
+	}
+	orgID, _ := site["org_id"].(string)
+	if !can(c.user, orgID, id, false) {
+		writeDetail(w, http.StatusForbidden, detailForbidden)
+		return
+	}
+	writeJSON(w, http.StatusOK, site)
+}
+
+// ---- WLANs ----
+
+type wlanScope int
+
+const (
+	siteScope wlanScope = iota // /sites/{site_id}/wlans
+	orgScope                   // /orgs/{org_id}/wlans
+)
+
+// parent checks the site or org of the path (s.st.mu held). It returns the
+// org and site ids, or writes the error and returns ok=false.
+func (s *Server) parent(w http.ResponseWriter, r *http.Request, c *caller, sc wlanScope, write bool) (orgID, siteID string, ok bool) {
+	if sc == siteScope {
+		siteID = r.PathValue("site_id")
+		site := s.st.site(siteID)
+		if site == nil {
+			writeNotFound(w, "site", siteID)
+			return "", "", false
+		}
+		orgID, _ = site["org_id"].(string)
+	} else {
+		orgID = r.PathValue("org_id")
+		if s.st.org["id"] != orgID {
+			writeNotFound(w, "org", orgID)
+			return "", "", false
+		}
+	}
+	if !can(c.user, orgID, siteID, write) {
+		writeDetail(w, http.StatusForbidden, detailForbidden)
+		return "", "", false
+	}
+	return orgID, siteID, true
+}
+
+// wlanIn returns the WLAN of the path if it belongs to the scope's parent.
+func (s *Server) wlanIn(r *http.Request, sc wlanScope, orgID, siteID string) obj {
+	wl := s.st.wlans[r.PathValue("wlan_id")]
+	if wl == nil {
+		return nil
+	}
+	if sc == siteScope && wl["site_id"] != siteID {
+		return nil
+	}
+	if sc == orgScope && (wl["org_id"] != orgID || wl["site_id"] != nil) {
+		return nil
+	}
+	return wl
+}
+
+func (s *Server) handleListWLANs(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
+	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		s.st.mu.RLock()
+		orgID, siteID, ok := s.parent(w, r, c, sc, false)
+		var items []obj
+		if ok && sc == siteScope {
+			items = s.st.wlansWhere("site_id", siteID)
+		} else if ok {
+			items = s.st.wlansWhere("org_id", orgID)
+		}
+		s.st.mu.RUnlock()
+		if ok {
+			writePage(w, r, items)
+		}
+	}
+}
+
+func (s *Server) handleGetWLAN(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
+	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		s.st.mu.RLock()
+		orgID, siteID, ok := s.parent(w, r, c, sc, false)
+		var wl obj
+		if ok {
+			wl = s.wlanIn(r, sc, orgID, siteID)
+		}
+		s.st.mu.RUnlock()
+		switch {
+		case !ok:
+		case wl == nil:
+			writeNotFound(w, "wlan", r.PathValue("wlan_id"))
+		default:
+			writeJSON(w, http.StatusOK, wl)
+		}
+	}
+}
+
+// readOnlyWLAN are the fields a client cannot set; Mist ignores them.
+var readOnlyWLAN = map[string]bool{"id": true, "org_id": true, "site_id": true, "created_time": true, "modified_time": true, "for_site": true}
+
+func (s *Server) handleCreateWLAN(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
+	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		s.st.mu.RLock()
+		_, _, ok := s.parent(w, r, c, sc, true)
+		s.st.mu.RUnlock()
+		if !ok {
+			return
+		}
+		body, err := readBody(r)
+		if err != nil {
+			writeBodyError(w, err)
+			return
+		}
+		m, err := parseJSONObject(body)
+		if err != nil {
+			writeDetail(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		now := s.now().Unix()
+		wl := obj{
+			"enabled":      true,
+			"hide_ssid":    false,
+			"auth":         obj{"type": "open"},
+			"vlan_enabled": false,
+			"bands":        []any{"24", "5", "6"},
+			"interface":    "all",
+			"roam_mode":    "NONE",
+		}
+		for k, v := range m {
+			if !readOnlyWLAN[k] {
+				wl[k] = v
+			}
+		}
+		if err := validateWLAN(wl); err != nil {
+			writeDetail(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		wl["id"] = uuid.NewString()
+		wl["created_time"] = now
+		wl["modified_time"] = now
+		s.st.mu.Lock()
+		orgID, siteID, ok := s.parent(w, r, c, sc, true) // it may have gone meanwhile
+		if ok {
+			wl["org_id"] = orgID
+			if sc == siteScope {
+				wl["site_id"] = siteID
+			}
+			s.st.wlans[wl["id"].(string)] = wl
+			s.st.wlanOrder = append(s.st.wlanOrder, wl["id"].(string))
+		}
+		s.st.mu.Unlock()
+		if !ok || !s.persist(w) {
+			return
+		}
+		writeJSON(w, http.StatusOK, wl)
+	}
+}
+
+func (s *Server) handleUpdateWLAN(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
+	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		body, err := readBody(r)
+		if err != nil {
+			writeBodyError(w, err)
+			return
+		}
+		s.st.mu.Lock()
+		orgID, siteID, ok := s.parent(w, r, c, sc, true)
+		var wl obj
+		if ok {
+			wl = s.wlanIn(r, sc, orgID, siteID)
+			if wl == nil {
+				ok = false
+				writeNotFound(w, "wlan", r.PathValue("wlan_id"))
+			}
+		}
+		var merged obj
+		if ok {
+			// The merge happens under the lock: concurrent PUTs of
+			// different fields both land.
+			m, err := parseJSONObject(body)
+			if err != nil {
+				ok = false
+				writeDetail(w, http.StatusBadRequest, err.Error())
+			} else {
+				merged = maps.Clone(wl)
+				for k, v := range m {
+					if !readOnlyWLAN[k] {
+						merged[k] = v
+					}
+				}
+				if err := validateWLAN(merged); err != nil {
+					ok = false
+					writeDetail(w, http.StatusBadRequest, err.Error())
+				} else {
+					merged["modified_time"] = s.now().Unix()
+					s.st.wlans[merged["id"].(string)] = merged
+				}
+			}
+		}
+		s.st.mu.Unlock()
+		if !ok || !s.persist(w) {
+			return
+		}
+		writeJSON(w, http.StatusOK, merged)
+	}
+}
+
+func (s *Server) handleDeleteWLAN(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
+	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		s.st.mu.Lock()
+		orgID, siteID, ok := s.parent(w, r, c, sc, true)
+		if ok {
+			if wl := s.wlanIn(r, sc, orgID, siteID); wl == nil {
+				ok = false
+				writeNotFound(w, "wlan", r.PathValue("wlan_id"))
+			} else {
+				s.st.removeWLAN(r.PathValue("wlan_id"))
+			}
+		}
+		s.st.mu.Unlock()
+		if !ok || !s.persist(w) {
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// validateWLAN checks the fields the spec constrains.
+func validateWLAN(wl obj) error {
+	ssid, present := wl["ssid"]
+	if !present || ssid == nil {
+		return errors.New("ssid: This field is required.")
+	}
+	str, ok := ssid.(string)
+	if !ok {
+		return fmt.Errorf("ssid: must be a string, got %s", jsonKind(ssid))
+	}
+	if strings.TrimSpace(str) == "" {
+		return fmt.Errorf("ssid: must not be blank")
+	}
+	if len(str) > 32 {
+		// 802.11 caps an SSID at 32 octets.
+		return fmt.Errorf("ssid: %q is %d bytes; an SSID holds at most 32", str, len(str))
+	}
+	if v, ok := wl["vlan_id"]; ok && v != nil {
+		if err := validateVLAN(v); err != nil {
+			return err
+		}
+	}
+	for _, k := range []string{"enabled", "hide_ssid", "vlan_enabled"} {
+		if v, ok := wl[k]; ok {
+			if _, isBool := v.(bool); !isBool {
+				return fmt.Errorf("%s: must be true or false, got %s", k, jsonKind(v))
+			}
+		}
+	}
+	return nil
+}
+
+// validateVLAN follows wlan_vlan_id_with_variable: an integer 1-4094, or a
+// string (a number in that range or a {{site_variable}}).
+func validateVLAN(v any) error {
+	const want = "a VLAN ID from 1 to 4094 or a {{site_variable}}"
+	switch t := v.(type) {
+	case json.Number:
+		n, err := strconv.ParseInt(t.String(), 10, 64)
+		if err != nil || n < 1 || n > 4094 {
+			return fmt.Errorf("vlan_id: %s is not %s", t, want)
+		}
+	case float64: // state read back from disk
+		if t != float64(int64(t)) || t < 1 || t > 4094 {
+			return fmt.Errorf("vlan_id: %v is not %s", t, want)
+		}
+	case int:
+		if t < 1 || t > 4094 {
+			return fmt.Errorf("vlan_id: %d is not %s", t, want)
+		}
+	case string:
+		s := strings.TrimSpace(t)
+		if strings.HasPrefix(s, "{{") && strings.HasSuffix(s, "}}") && len(s) > 4 {
+			return nil
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > 4094 {
+			return fmt.Errorf("vlan_id: %q is not %s", t, want)
+		}
+	default:
+		return fmt.Errorf("vlan_id: %s is not %s", jsonKind(v), want)
+	}
+	return nil
+}
+
+func jsonKind(v any) string {
+	switch v.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return "a boolean"
+	case json.Number, float64, int, int64:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// ---- paging ----
+
+// writePage answers a list with Mist's paging: ?limit= (default 100, at
+// most 1000) and ?page= (from 1), and the X-Page-* headers.
+func writePage(w http.ResponseWriter, r *http.Request, items []obj) {
+	q := r.URL.Query()
+	limit, page := 100, 1
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 1000 {
+			writeDetail(w, http.StatusBadRequest, fmt.Sprintf("limit: %q is not a whole number from 1 to 1000", v))
+			return
+		}
+		limit = n
+	}
+	if v := q.Get("page"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 {
+			writeDetail(w, http.StatusBadRequest, fmt.Sprintf("page: %q is not a whole number from 1", v))
+			return
+		}
+		page = n
+	}
+	total := len(items)
+	lo := total
+	if page-1 <= total/limit { // compared this way round, absurd pages cannot overflow
+		lo = min((page-1)*limit, total)
+	}
+	hi := min(lo+limit, total)
+	h := w.Header()
+	h.Set("X-Page-Total", strconv.Itoa(total))
+	h.Set("X-Page-Limit", strconv.Itoa(limit))
+	h.Set("X-Page-Page", strconv.Itoa(page))
+	out := items[lo:hi]
+	if out == nil {
+		out = []obj{}
+	}
+	writeJSON(w, http.StatusOK, out)
+}

@@ -1,0 +1,110 @@
+package sandbox
+
+import (
+	"net/http"
+	"strings"
+)
+
+// sessionMaxAge matches the seeded org's session_expiry (1440 minutes).
+const sessionMaxAge = 1440 * 60
+
+func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	m, err := parseJSONObject(body)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	email, _ := m["email"].(string)
+	password, _ := m["password"].(string)
+	if email == "" || password == "" {
+		writeDetail(w, http.StatusBadRequest, "email and password are required")
+		return
+	}
+	s.st.mu.RLock()
+	var u *user
+	for _, x := range s.st.users {
+		if strings.EqualFold(x.Email, strings.TrimSpace(email)) {
+			u = x
+		}
+	}
+	s.st.mu.RUnlock()
+	if u == nil || !u.checkPassword(password) {
+		writeDetail(w, http.StatusBadRequest, "Invalid email or password.")
+		return
+	}
+	// The limit is per account: it blocks web login too.
+	if ok, retry := s.count(u.ID); !ok {
+		w.Header().Set("Retry-After", itoa(retry))
+		writeDetail(w, http.StatusTooManyRequests, rateLimitDetail(s.opts.RateLimit))
+		return
+	}
+	pending := false
+	if u.TOTPSecret != "" {
+		code, _ := m["two_factor"].(string)
+		if code == "" {
+			pending = true
+		} else if !checkTOTP(u.TOTPSecret, code, s.now()) {
+			writeDetail(w, http.StatusBadRequest, "two_factor code is incorrect")
+			return
+		}
+	}
+	sid, csrf := randomKey(32), randomKey(32)
+	s.sessMu.Lock()
+	s.sessions[sid] = &session{userID: u.ID, csrf: csrf, pending: pending}
+	s.sessMu.Unlock()
+	secure := r.TLS != nil
+	http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: sid, Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: csrf, Path: "/", MaxAge: sessionMaxAge, Secure: secure, SameSite: http.SameSiteLaxMode})
+	if pending {
+		writeJSON(w, http.StatusOK, obj{"email": u.Email, "two_factor_required": true, "two_factor_passed": false})
+		return
+	}
+	writeJSON(w, http.StatusOK, obj{})
+}
+
+func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.session == nil {
+		writeDetail(w, http.StatusBadRequest, "two_factor code is incorrect or the user hasn't login yet")
+		return
+	}
+	if c.user.TOTPSecret == "" {
+		writeDetail(w, http.StatusBadRequest, "The user doesn't have 2FA enabled")
+		return
+	}
+	body, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return
+	}
+	m, err := parseJSONObject(body)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	code, _ := m["two_factor"].(string)
+	if !checkTOTP(c.user.TOTPSecret, code, s.now()) {
+		writeDetail(w, http.StatusBadRequest, "two_factor code is incorrect or the user hasn't login yet")
+		return
+	}
+	s.sessMu.Lock()
+	c.session.pending = false
+	s.sessMu.Unlock()
+	writeJSON(w, http.StatusOK, obj{})
+}
+
+func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.session != nil {
+		s.sessMu.Lock()
+		delete(s.sessions, c.sid)
+		s.sessMu.Unlock()
+		secure := r.TLS != nil
+		http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: "", Path: "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteLaxMode})
+	}
+	writeJSON(w, http.StatusOK, obj{})
+}

@@ -1,0 +1,146 @@
+package sandbox
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+)
+
+// Mist's error details, word for word (see MIST-API.md).
+const (
+	detailNoCredentials = "Authentication credentials were not provided."
+	detailInvalidToken  = "Invalid token."
+	detailForbidden     = "You do not have permission to perform this action."
+	detailCSRF          = "CSRF Failed: CSRF token missing or incorrect."
+	detailNotFound      = "Not found."
+)
+
+func rateLimitDetail(limit int) string {
+	return fmt.Sprintf("Too Many Request. The API Token used for the request reached the %d API Calls per hour threshold", limit)
+}
+
+// writeJSON writes v as the JSON body with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		status = http.StatusInternalServerError
+		buf.Reset()
+		fmt.Fprintf(&buf, "{\"detail\": %q}\n", "encoding the response: "+err.Error())
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// writeDetail writes Mist's error shape: {"detail": "..."}.
+func writeDetail(w http.ResponseWriter, status int, detail string) {
+	writeJSON(w, status, map[string]string{"detail": detail})
+}
+
+// writeNotFound writes Mist's 404 for an object id.
+func writeNotFound(w http.ResponseWriter, kind, id string) {
+	writeJSON(w, http.StatusNotFound, map[string]string{"id": id, "detail": kind + " " + id + " not found"})
+}
+
+// errBodyTooLarge is what readBody reports for an oversized body.
+type errBodyTooLarge struct{ limit int64 }
+
+func (e *errBodyTooLarge) Error() string {
+	return fmt.Sprintf("Request body too large: the sandbox accepts at most %d bytes", e.limit)
+}
+
+// readBody reads the request body, bounded by the server's limit (the
+// handler chain wraps it in http.MaxBytesReader).
+func readBody(r *http.Request) ([]byte, error) {
+	b, err := io.ReadAll(r.Body)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return nil, &errBodyTooLarge{limit: mbe.Limit}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading the request body: %w", err)
+	}
+	return b, nil
+}
+
+// writeBodyError answers a body that could not be read.
+func writeBodyError(w http.ResponseWriter, err error) {
+	var tl *errBodyTooLarge
+	if errors.As(err, &tl) {
+		writeDetail(w, http.StatusRequestEntityTooLarge, tl.Error())
+		return
+	}
+	writeDetail(w, http.StatusBadRequest, err.Error())
+}
+
+// parseJSONObject decodes body as one JSON object, with Mist's wording for
+// parse errors: "JSON parse error - <what>: line L column C (char N)".
+func parseJSONObject(body []byte) (map[string]any, error) {
+	if len(bytes.TrimSpace(body)) == 0 {
+		return nil, errors.New("JSON parse error - Expecting value: line 1 column 1 (char 0)")
+	}
+	v, err := parseJSONAny(body)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("JSON parse error - Expected a JSON object, got %s", jsonKind(v))
+	}
+	return m, nil
+}
+
+// parseJSONAny checks body is one JSON value.
+func parseJSONAny(body []byte) (any, error) {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, jsonParseError(body, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, fmt.Errorf("JSON parse error - Extra data: %s", position(body, dec.InputOffset()))
+	}
+	return v, nil
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
+
+func jsonParseError(body []byte, err error) error {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		// Offset counts the offending byte; Python (and Mist) point at it.
+		return fmt.Errorf("JSON parse error - %s: %s", se.Error(), position(body, se.Offset-1))
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return fmt.Errorf("JSON parse error - Unexpected end of input: %s", position(body, int64(len(body))))
+	}
+	return fmt.Errorf("JSON parse error - %s", err.Error())
+}
+
+// position renders a byte offset the way Python's json module does.
+func position(body []byte, off int64) string {
+	if off > int64(len(body)) {
+		off = int64(len(body))
+	}
+	if off < 0 {
+		off = 0
+	}
+	line, col := 1, 1
+	for _, c := range body[:off] {
+		if c == '\n' {
+			line++
+			col = 1
+		} else {
+			col++
+		}
+	}
+	return fmt.Sprintf("line %d column %d (char %d)", line, col, off)
+}

@@ -1,0 +1,286 @@
+package sandbox
+
+import (
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+)
+
+// obj is a JSON object as Mist stores it: PUT merges fields into it.
+type obj = map[string]any
+
+// user is an account of the sandbox.
+type user struct {
+	ID        string `json:"id"`
+	Email     string `json:"email"`
+	FirstName string `json:"first_name"`
+	LastName  string `json:"last_name"`
+	// PasswordHash is hex(sha256(salt + password)); the sandbox keeps no
+	// password in the clear, not even its seeded ones.
+	PasswordSalt string `json:"password_salt"`
+	PasswordHash string `json:"password_hash"`
+	// TOTPSecret (base32) turns on two-factor login.
+	TOTPSecret string      `json:"totp_secret,omitempty"`
+	Privileges []privilege `json:"privileges"`
+}
+
+// privilege is one entry of /self's privileges.
+type privilege struct {
+	Scope   string `json:"scope"`
+	Role    string `json:"role"`
+	OrgID   string `json:"org_id"`
+	OrgName string `json:"org_name,omitempty"`
+	SiteID  string `json:"site_id,omitempty"`
+	Name    string `json:"name,omitempty"`
+}
+
+// apiToken is a user API token. Only the key's hash is kept: the key is
+// shown once, in the create response.
+type apiToken struct {
+	ID          string `json:"id"`
+	UserID      string `json:"user_id"`
+	Name        string `json:"name"`
+	KeyHash     string `json:"key_hash"`
+	KeyHint     string `json:"key_hint"` // "1qkb...QQCL", what Mist lists
+	CreatedTime int64  `json:"created_time"`
+	LastUsed    *int64 `json:"last_used"`
+}
+
+// persisted is the on-disk form of the state (sandbox.json in the data dir).
+type persisted struct {
+	Version int         `json:"version"`
+	Org     obj         `json:"org"`
+	Sites   []obj       `json:"sites"`
+	WLANs   []obj       `json:"wlans"`
+	Users   []*user     `json:"users"`
+	Tokens  []*apiToken `json:"tokens"`
+}
+
+// state is the sandbox's data. Every field is guarded by mu.
+type state struct {
+	mu sync.RWMutex
+
+	org       obj
+	sites     []obj // in creation order
+	wlans     map[string]obj
+	wlanOrder []string // ids in creation order
+	users     []*user
+	tokens    []*apiToken
+
+	file string // "" keeps the state in memory only
+
+	// Group commit of the data file: a change bumps wanted and waits until
+	// a write that started after it (written >= its number) is done; one
+	// write covers every change made before its snapshot.
+	pmu     sync.Mutex
+	pcond   *sync.Cond
+	wanted  uint64
+	written uint64
+	writing bool
+}
+
+func newState(p *persisted) *state {
+	s := &state{org: p.Org, sites: p.Sites, users: p.Users, tokens: p.Tokens, wlans: map[string]obj{}}
+	s.pcond = sync.NewCond(&s.pmu)
+	for _, w := range p.WLANs {
+		id, _ := w["id"].(string)
+		s.wlans[id] = w
+		s.wlanOrder = append(s.wlanOrder, id)
+	}
+	return s
+}
+
+func (s *state) snapshot() *persisted {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	// Objects are replaced, never changed, except a token's last_used: copy
+	// the tokens so encoding outside the lock races with nothing.
+	p := &persisted{Version: 1, Org: s.org, Sites: slices.Clone(s.sites), Users: slices.Clone(s.users)}
+	for _, t := range s.tokens {
+		c := *t
+		p.Tokens = append(p.Tokens, &c)
+	}
+	for _, id := range s.wlanOrder {
+		p.WLANs = append(p.WLANs, s.wlans[id])
+	}
+	return p
+}
+
+// stateFile is the name of the state in the data directory.
+const stateFile = "sandbox.json"
+
+// loadState reads dir/sandbox.json, or seeds a new state when it does not
+// exist yet.
+func loadState(dir string) (*state, error) {
+	if dir == "" {
+		return newState(seed()), nil
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("sandbox data directory: %w", err)
+	}
+	file := filepath.Join(dir, stateFile)
+	b, err := os.ReadFile(file)
+	if errors.Is(err, os.ErrNotExist) {
+		s := newState(seed())
+		s.file = file
+		return s, s.persist()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("sandbox state: %w", err)
+	}
+	var p persisted
+	if err := json.Unmarshal(b, &p); err != nil {
+		return nil, fmt.Errorf("sandbox state %s: %w (move it away to start from the seed)", file, jsonParseError(b, err))
+	}
+	if p.Version != 1 || p.Org == nil {
+		return nil, fmt.Errorf("sandbox state %s: not a version 1 sandbox state (move it away to start from the seed)", file)
+	}
+	s := newState(&p)
+	s.file = file
+	return s, nil
+}
+
+// persist makes every change made so far durable: the state goes to its
+// file atomically (temporary file in the same directory, fsync, rename,
+// fsync of the directory). Concurrent callers share writes.
+func (s *state) persist() error {
+	if s.file == "" {
+		return nil
+	}
+	s.pmu.Lock()
+	defer s.pmu.Unlock()
+	s.wanted++
+	mine := s.wanted
+	for s.written < mine {
+		if s.writing {
+			s.pcond.Wait()
+			continue
+		}
+		s.writing = true
+		target := s.wanted
+		s.pmu.Unlock()
+		err := s.writeFile()
+		s.pmu.Lock()
+		s.writing = false
+		if err == nil {
+			s.written = max(s.written, target)
+		}
+		s.pcond.Broadcast()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *state) writeFile() error {
+	b, err := json.MarshalIndent(s.snapshot(), "", "  ")
+	if err != nil {
+		return fmt.Errorf("sandbox state: %w", err)
+	}
+	return writeFileAtomic(s.file, append(b, '\n'), 0o600)
+}
+
+func writeFileAtomic(file string, data []byte, mode os.FileMode) error {
+	dir := filepath.Dir(file)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(file)+".tmp*")
+	if err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	tmp := f.Name()
+	defer os.Remove(tmp) // a no-op after the rename
+	if err := f.Chmod(mode); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	if err := os.Rename(tmp, file); err != nil {
+		return fmt.Errorf("writing %s: %w", file, err)
+	}
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync() // best effort: not every file system syncs directories
+		d.Close()
+	}
+	return nil
+}
+
+func hashSecret(salt, secret string) string {
+	h := sha256.Sum256([]byte(salt + secret))
+	return hex.EncodeToString(h[:])
+}
+
+func (u *user) checkPassword(pw string) bool {
+	got := hashSecret(u.PasswordSalt, pw)
+	return subtle.ConstantTimeCompare([]byte(got), []byte(u.PasswordHash)) == 1
+}
+
+// Lookups below expect s.mu held.
+
+func (s *state) userByID(id string) *user {
+	for _, u := range s.users {
+		if u.ID == id {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *state) userByEmail(email string) *user {
+	for _, u := range s.users {
+		if u.Email == email {
+			return u
+		}
+	}
+	return nil
+}
+
+func (s *state) site(id string) obj {
+	for _, x := range s.sites {
+		if x["id"] == id {
+			return x
+		}
+	}
+	return nil
+}
+
+// wlansWhere lists the WLANs with key == value, in creation order.
+func (s *state) wlansWhere(key, value string) []obj {
+	var out []obj
+	for _, id := range s.wlanOrder {
+		w := s.wlans[id]
+		if w[key] == value {
+			if key == "org_id" && w["site_id"] != nil {
+				continue // org WLANs only
+			}
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func (s *state) removeWLAN(id string) {
+	delete(s.wlans, id)
+	for i, x := range s.wlanOrder {
+		if x == id {
+			s.wlanOrder = append(s.wlanOrder[:i], s.wlanOrder[i+1:]...)
+			return
+		}
+	}
+}
