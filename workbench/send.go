@@ -1,0 +1,105 @@
+package workbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/mistbench/mistbench/collections"
+)
+
+// send resolves the open request (unsaved edits included) and sends it in
+// the background; the spinner ticks until the answer or a cancel.
+func (w *Workbench) send() {
+	if w.inflight != nil {
+		w.setStatus("a request is already in flight (Esc cancels it)")
+		return
+	}
+	if w.s.Draft == nil {
+		w.setStatus("open a request first (Enter in the tree)")
+		return
+	}
+	w.editor.commitFields()
+	r, err := w.s.Resolve(collections.SecretsReveal)
+	if err != nil {
+		w.setError(fmt.Errorf("cannot send: %w", err))
+		return
+	}
+	if len(r.Unresolved) > 0 {
+		w.setError(fmt.Errorf("cannot send: unresolved %s (set them in the environment, Ctrl+E switches it)", strings.Join(r.Unresolved, ", ")))
+		return
+	}
+	ctx, cancel := context.WithCancel(w.ctx)
+	w.inflight = cancel
+	w.sendStart = time.Now()
+	w.resp.sending(r)
+	done := make(chan struct{})
+	// The ticker is its own busy task so the spinner and elapsed time move
+	// while the request runs.
+	w.background(ctx, func(context.Context) func() {
+		t := time.NewTicker(100 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return nil
+			case <-t.C:
+				w.app.QueueUpdateDraw(func() { w.spinner++ })
+			}
+		}
+	})
+	req := w.s.Draft
+	path := w.s.Path
+	w.background(ctx, func(ctx context.Context) func() {
+		resp, err := w.sender.Do(ctx, r)
+		close(done)
+		var out outcome
+		if err == nil {
+			out = evaluate(ctx, req, resp)
+		}
+		return func() {
+			cancel()
+			w.inflight = nil
+			elapsed := time.Since(w.sendStart)
+			switch {
+			case errors.Is(err, context.Canceled):
+				w.resp.showError(fmt.Errorf("cancelled after %s", elapsed.Round(time.Millisecond)))
+				w.setStatus("request cancelled")
+			case err != nil:
+				w.resp.showError(err)
+				w.setError(err)
+			default:
+				w.resp.show(resp, redactor(r))
+				w.setStatus(out.apply(w.s, path))
+				w.draftChanged()
+			}
+		}
+	})
+}
+
+// cancelSend cancels the request in flight.
+func (w *Workbench) cancelSend() {
+	if w.inflight != nil {
+		w.inflight()
+		w.setStatus("cancelling…")
+	}
+}
+
+// redactor hides the secret values a request used wherever the response
+// echoes them.
+func redactor(r *collections.Resolved) func(string) string {
+	var vals []string
+	for _, v := range r.SecretValues {
+		if len(v) >= 4 {
+			vals = append(vals, v)
+		}
+	}
+	return func(s string) string {
+		for _, v := range vals {
+			s = strings.ReplaceAll(s, v, "••••••")
+		}
+		return s
+	}
+}

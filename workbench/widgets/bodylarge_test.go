@@ -1,0 +1,92 @@
+package widgets
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// writeJSONLines writes a JSON array of objects, one per line, of at least
+// size bytes, to a file in dir, and returns the path and the line count.
+func writeJSONLines(t testing.TB, dir string, size int) (string, int) {
+	t.Helper()
+	var b bytes.Buffer
+	b.Grow(size + 256)
+	b.WriteString("[\n")
+	n := 0
+	for b.Len() < size {
+		fmt.Fprintf(&b, `{"id":"%08d-45f9-4a6e-9c33-2a5b7c0d4c11","ssid":"wlan-%d","enabled":true,"vlan_id":%d},`+"\n", n, n, n%4094)
+		n++
+	}
+	b.WriteString(`{"id":"last","ssid":"needle-at-the-end"}` + "\n]\n")
+	path := filepath.Join(dir, "body.json")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path, n + 3
+}
+
+func TestBodyViewLargeFile(t *testing.T) {
+	path, lines := writeJSONLines(t, t.TempDir(), 3<<20)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	v, l := newBody(t)
+	var progress []int64
+	v.OnProgress = func(scanned, size int64, done bool) { progress = append(progress, scanned) }
+	s := newScreen(t, 80, 12)
+	v.SetBody(f, fi.Size(), "application/json")
+	// The first screen is there before the index is complete.
+	l.runUntil(t, "first index chunk", func() bool { n, _ := v.Indexed(); return n > 0 })
+	got := render(s, v)
+	if !strings.Contains(got, `"ssid":"wlan-0"`) || !strings.Contains(got, "plain (large)") {
+		t.Fatalf("first frame:\n%s", got)
+	}
+	// Search starts while indexing may still run: the jump waits for the index.
+	typeText(v, "/needle")
+	press(v, 13) // Enter
+	l.runUntil(t, "search and index", func() bool {
+		_, _, cur, done := v.Search()
+		_, idx := v.Indexed()
+		return done && idx && cur == 0 && v.search.pending < 0
+	})
+	if n, _ := v.Indexed(); n != lines {
+		t.Errorf("indexed %d lines, want %d", n, lines)
+	}
+	if len(progress) < 2 || progress[len(progress)-1] != fi.Size() {
+		t.Errorf("progress %v", progress)
+	}
+	got = render(s, v)
+	if !strings.Contains(got, "needle-at-the-end") {
+		t.Errorf("match not on screen:\n%s", got)
+	}
+	typeText(v, "g")
+	typeText(v, "G")
+	got = render(s, v)
+	if !strings.Contains(got, "]") || !strings.Contains(got, fmt.Sprintf("line %d/%d", v.Top()+1, lines)) {
+		t.Errorf("bottom:\n%s", got)
+	}
+}
+
+// TestBodyViewLargeJQ filters a body above the highlight limit.
+func TestBodyViewLargeJQ(t *testing.T) {
+	path, lines := writeJSONLines(t, t.TempDir(), 2<<20)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, l := newBody(t)
+	s := newScreen(t, 80, 8)
+	v.SetBody(bytes.NewReader(data), int64(len(data)), "application/json")
+	typeText(v, "|length")
+	l.runUntil(t, "jq length", func() bool { _, running, _ := v.Filtering(); return !running })
+	if got := render(s, v); !strings.Contains(got, fmt.Sprint(lines-2)) {
+		t.Errorf("length result:\n%s", got)
+	}
+}
