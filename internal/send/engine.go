@@ -442,18 +442,17 @@ func (e *Engine) doOnce(ctx context.Context, r *collections.Resolved, co CallOpt
 	if len(r.Unresolved) > 0 {
 		resp.Warnings = append(resp.Warnings, "unresolved variables: "+strings.Join(r.Unresolved, ", "))
 	}
-	body, warn := decodeBody(hr)
+	wire := &countingReader{r: hr.Body}
+	length := hr.ContentLength
+	body, warn := decodeBody(hr.Header.Get("Content-Encoding"), wire)
 	if warn != "" {
 		resp.Warnings = append(resp.Warnings, warn)
 	}
-	wire := &countingReader{r: hr.Body}
-	if body == nil {
-		body = wire
-	} else {
-		body = &pairReader{outer: body, wire: wire}
+	if body != wire {
+		length = -1 // the decoded size is unknown
 	}
 	src := &resettingReader{r: body, timer: timer, d: timeout}
-	err = e.readBody(resp, src, co.Output)
+	err = e.readBody(resp, src, co.Output, length)
 	resp.WireSize = wire.n
 	tr.bodyDone()
 	resp.Timing = tr.timing()
@@ -514,13 +513,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// pairReader reads a decoder whose source is wire.
-type pairReader struct {
-	outer io.Reader
-	wire  *countingReader
-}
-
-func (p *pairReader) Read(b []byte) (int, error) { return p.outer.Read(b) }
 
 // sleepCtx waits d or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {

@@ -92,13 +92,15 @@ func (e *Engine) allPages(ctx context.Context, r *collections.Resolved, co CallO
 		}
 		first.Pages = pages
 	}
-	merged, err := json.Marshal(items) // RawMessage elements are kept byte for byte
-	if err != nil {
-		return e.finishPages(first, nil, co, err)
+	// Joined by hand: json.Marshal would compact the items.
+	merged := []byte{'['}
+	for i, it := range items {
+		if i > 0 {
+			merged = append(merged, ',')
+		}
+		merged = append(merged, it...)
 	}
-	if items == nil {
-		merged = []byte("[]")
-	}
+	merged = append(merged, ']')
 	return e.finishPages(first, merged, co, nil)
 }
 

@@ -12,6 +12,7 @@ import (
 	"os"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/mistbench/mistbench/collections"
 )
@@ -189,19 +190,20 @@ func tlsInfo(cs *tls.ConnectionState) *TLSInfo {
 	return ti
 }
 
-// decodeBody returns a decoder for a compressed body (nil when there is
-// nothing to decode) and a warning for an encoding it cannot decode.
-func decodeBody(hr *http.Response) (io.Reader, string) {
-	enc := strings.ToLower(strings.TrimSpace(hr.Header.Get("Content-Encoding")))
+// decodeBody returns the reader of the decoded body (src itself when
+// there is nothing to decode) and a warning for an encoding it cannot
+// decode.
+func decodeBody(encoding string, src io.Reader) (io.Reader, string) {
+	enc := strings.ToLower(strings.TrimSpace(encoding))
 	switch enc {
 	case "", "identity":
-		return nil, ""
+		return src, ""
 	case "gzip", "x-gzip":
-		return &lazyGzip{src: hr.Body}, ""
+		return &lazyGzip{src: src}, ""
 	case "deflate":
-		return &lazyFlate{src: hr.Body}, ""
+		return &lazyFlate{src: src}, ""
 	}
-	return nil, fmt.Sprintf("Content-Encoding %q is shown as received (not decoded)", enc)
+	return src, fmt.Sprintf("Content-Encoding %q is shown as received (not decoded)", enc)
 }
 
 // lazyGzip defers reading the gzip header to the first Read, so an empty
@@ -237,10 +239,19 @@ func (l *lazyFlate) Read(p []byte) (int, error) {
 	return l.fr.Read(p)
 }
 
+// bufPool holds copy buffers: a request of a run costs no 64 KiB
+// allocation.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
 // readBody reads src into resp: wholly into memory up to the memory
 // limit, then into a temporary file; or into out when given.
-func (e *Engine) readBody(resp *Response, src io.Reader, out io.Writer) error {
-	buf := make([]byte, 64<<10)
+//
+// length is the announced Content-Length (-1 unknown): a body announced
+// larger than the memory limit goes straight to the file.
+func (e *Engine) readBody(resp *Response, src io.Reader, out io.Writer, length int64) error {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
 	if out != nil {
 		resp.Streamed = true
 		for {
@@ -271,11 +282,15 @@ func (e *Engine) readBody(resp *Response, src io.Reader, out io.Writer) error {
 			file.Close()
 		}
 	}()
+	spoolNow := length > e.opts.MemoryLimit
+	if length > 0 && !spoolNow {
+		mem = make([]byte, 0, length)
+	}
 	for {
 		n, err := src.Read(buf)
 		if n > 0 {
 			resp.Size += int64(n)
-			if file == nil && int64(len(mem)+n) > e.opts.MemoryLimit {
+			if file == nil && (spoolNow || int64(len(mem)+n) > e.opts.MemoryLimit) {
 				f, ferr := os.CreateTemp(e.opts.TempDir, "mistbench-body-*")
 				if ferr != nil {
 					return fmt.Errorf("spooling the body: %w", ferr)

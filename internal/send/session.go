@@ -236,12 +236,11 @@ func (e *Engine) login(ctx context.Context, r *collections.Resolved, u *url.URL)
 	if r.Login.Email == "" || r.Login.Password == "" {
 		return errors.New("mist login: the auth needs an email and a password")
 	}
-	base := &url.URL{Scheme: u.Scheme, Host: u.Host}
 	body := map[string]string{"email": r.Login.Email, "password": r.Login.Password}
 	if r.Login.TwoFactor != "" {
 		body["two_factor"] = r.Login.TwoFactor
 	}
-	ans, err := e.postJSON(ctx, r, base.JoinPath("/api/v1/login"), body)
+	ans, err := e.postJSON(ctx, r, apiURL(u, "/api/v1/login"), body)
 	if err != nil {
 		return err
 	}
@@ -262,8 +261,14 @@ func (e *Engine) login(ctx context.Context, r *collections.Resolved, u *url.URL)
 	if code == "" {
 		return errors.New("mist login: the account asks for a two-factor code; give one in the auth's two_factor field")
 	}
-	_, err = e.postJSON(ctx, r, base.JoinPath("/api/v1/login/two_factor"), map[string]string{"two_factor": strings.TrimSpace(code)})
+	_, err = e.postJSON(ctx, r, apiURL(u, "/api/v1/login/two_factor"), map[string]string{"two_factor": strings.TrimSpace(code)})
 	return err
+}
+
+// apiURL is path on the host of u. (url.JoinPath on a URL without a path
+// gives a relative path, which the cookie jar matches against nothing.)
+func apiURL(u *url.URL, path string) *url.URL {
+	return &url.URL{Scheme: u.Scheme, Host: u.Host, Path: path}
 }
 
 // postJSON posts a small JSON body in the session and returns the answer.
@@ -326,7 +331,7 @@ func (e *Engine) Logout(ctx context.Context, baseURL string, insecure bool) erro
 	base := &url.URL{Scheme: u.Scheme, Host: u.Host}
 	var postErr error
 	if hasSession(e.jar, base) {
-		_, postErr = e.postJSON(ctx, &collections.Resolved{InsecureSkipVerify: insecure}, base.JoinPath("/api/v1/logout"), map[string]string{})
+		_, postErr = e.postJSON(ctx, &collections.Resolved{InsecureSkipVerify: insecure}, apiURL(u, "/api/v1/logout"), map[string]string{})
 	}
 	if s, ok := e.jar.(*Session); ok {
 		if err := s.Clear(); err != nil {

@@ -24,21 +24,26 @@ type Timing struct {
 // tracer collects httptrace events. The transport may call them from
 // other goroutines (a dial races the request), hence the lock.
 type tracer struct {
-	mu                                  sync.Mutex
-	start                               time.Time
-	dnsStart, dnsDone                   time.Time
-	connStart, connDone                 time.Time
-	tlsStart, tlsDone                   time.Time
-	wrote, firstByte, end               time.Time
-	reused                              bool
+	mu sync.Mutex
+	hop
 }
 
-func newTracer() *tracer { return &tracer{start: time.Now()} }
+// hop holds the events of one request of a redirect chain.
+type hop struct {
+	start                 time.Time
+	dnsStart, dnsDone     time.Time
+	connStart, connDone   time.Time
+	tlsStart, tlsDone     time.Time
+	wrote, firstByte, end time.Time
+	reused                bool
+}
+
+func newTracer() *tracer { return &tracer{hop: hop{start: time.Now()}} }
 
 func (t *tracer) reset() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	*t = tracer{start: time.Now()}
+	t.hop = hop{start: time.Now()}
 }
 
 func (t *tracer) set(p *time.Time) {
