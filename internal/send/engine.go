@@ -513,7 +513,6 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-
 // sleepCtx waits d or until ctx is done.
 func sleepCtx(ctx context.Context, d time.Duration) error {
 	if d <= 0 {

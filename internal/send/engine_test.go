@@ -31,7 +31,7 @@ func TestExactRequest(t *testing.T) {
 	body := "{ \"b\" :1,\n  \"a\": 12345678901234567890, \"s\": \"h\u00e9 \\u00e9\" }"
 	req := &collections.Request{
 		Name: "r", Method: "PUT",
-		URL:  srv.URL + "/api/v1/sites/:site_id/wlans?x=a%2Fb&x=2",
+		URL:      srv.URL + "/api/v1/sites/:site_id/wlans?x=a%2Fb&x=2",
 		PathVars: []collections.Param{{Key: "site_id", Value: "a/b c"}},
 		Query:    []collections.Param{{Key: "q", Value: "1 2+3"}},
 		Headers: []collections.Param{
