@@ -1,12 +1,12 @@
 package collections
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"os"
 	"path"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 )
@@ -44,13 +44,13 @@ func (c *Collection) Save(opts SaveOptions) error {
 		c.ID = newUUID(cryptoIntn)
 	}
 	if c.disk == nil {
-		c.disk = &diskState{files: map[string][]byte{}, dirs: map[string]bool{}}
+		c.disk = &diskState{files: map[string]any{}, dirs: map[string]bool{}}
 	}
-	want := map[string][]byte{}
+	want := map[string]any{}
 	wantDirs := map[string]bool{}
 	c.assignNames("", c.Items, want, wantDirs)
 	if !c.disk.brokenRoot {
-		want[CollectionFile] = c.collectionBytes(orderOf(c.Items))
+		want[CollectionFile] = c.collectionStruct(orderOf(c.Items))
 	}
 	envNames := map[string]bool{}
 	for _, e := range c.Environments {
@@ -58,7 +58,7 @@ func (c *Collection) Save(opts SaveOptions) error {
 			e.fileName = uniqueName(fileStem(e.Name), requestExt, envNames)
 		}
 		envNames[strings.ToLower(e.fileName)] = true
-		want[path.Join(EnvironmentsDir, e.fileName)] = environmentBytes(e)
+		want[path.Join(EnvironmentsDir, e.fileName)] = environmentStruct(e)
 	}
 
 	// Write what changed, parents first.
@@ -68,12 +68,16 @@ func (c *Collection) Save(opts SaveOptions) error {
 	}
 	sort.Strings(rels)
 	for _, rel := range rels {
-		if old, ok := c.disk.files[rel]; ok && bytes.Equal(old, want[rel]) {
+		if old, ok := c.disk.files[rel]; ok && reflect.DeepEqual(old, want[rel]) {
 			if _, err := os.Stat(filepath.Join(c.Dir, filepath.FromSlash(rel))); err == nil {
 				continue
 			}
 		}
-		if err := WriteFileAtomic(filepath.Join(c.Dir, filepath.FromSlash(rel)), want[rel], 0o644); err != nil {
+		data, err := encodeYAML(want[rel])
+		if err != nil {
+			return fmt.Errorf("save: encoding %s: %w", rel, err)
+		}
+		if err := WriteFileAtomic(filepath.Join(c.Dir, filepath.FromSlash(rel)), data, 0o644); err != nil {
 			return fmt.Errorf("save: %w", err)
 		}
 	}
@@ -109,7 +113,7 @@ func (c *Collection) Save(opts SaveOptions) error {
 // assignNames gives every folder and request of items a file name in the
 // directory rel (keeping existing names unless the item was renamed) and
 // adds their files to want.
-func (c *Collection) assignNames(rel string, items []Item, want map[string][]byte, wantDirs map[string]bool) {
+func (c *Collection) assignNames(rel string, items []Item, want map[string]any, wantDirs map[string]bool) {
 	taken := map[string]bool{}
 	// Broken entries and unchanged names keep their files.
 	for _, it := range items {
@@ -143,7 +147,7 @@ func (c *Collection) assignNames(rel string, items []Item, want map[string][]byt
 				it.fileName = uniqueName(fileStem(it.Name), requestExt, taken)
 				taken[strings.ToLower(it.fileName)] = true
 			}
-			want[path.Join(rel, it.fileName)] = MarshalRequest(it)
+			want[path.Join(rel, it.fileName)] = requestToFile(it)
 		case *Folder:
 			if it.dirName == "" {
 				it.dirName = uniqueName(fileStem(it.Name), "", taken)
@@ -154,7 +158,7 @@ func (c *Collection) assignNames(rel string, items []Item, want map[string][]byt
 			c.assignNames(dir, it.Items, want, wantDirs)
 			ff := path.Join(dir, FolderFile)
 			if _, had := c.disk.files[ff]; had || folderNeedsFile(it) {
-				want[ff] = folderBytes(it)
+				want[ff] = folderStruct(it)
 			}
 		}
 	}

@@ -121,7 +121,6 @@ func (s *SecretStore) update(fn func(map[string]map[string]map[string]string)) e
 	return nil
 }
 
-
 // credentialHeaders carry credentials by definition.
 var credentialHeaders = map[string]bool{
 	"authorization": true, "proxy-authorization": true, "cookie": true, "x-csrftoken": true,

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // File names of the on-disk format.
@@ -25,8 +27,10 @@ const maxFileSize = 64 << 20
 
 // diskState remembers what Load read so Save rewrites only what changed.
 type diskState struct {
-	files map[string][]byte // relative path (slash-separated) -> canonical bytes as loaded
-	dirs  map[string]bool   // folder directories the collection owns
+	// files maps a relative path (slash-separated) to the file struct of
+	// what was loaded; Save compares structs, so loading costs no encoding.
+	files map[string]any
+	dirs  map[string]bool // folder directories the collection owns
 	// brokenRoot: collection.yaml did not load; Save leaves it alone.
 	brokenRoot bool
 }
@@ -43,7 +47,7 @@ func Load(dir string) (*Collection, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("collection %s: not a directory", dir)
 	}
-	l := &loader{dir: dir, disk: &diskState{files: map[string][]byte{}, dirs: map[string]bool{}}}
+	l := &loader{dir: dir, disk: &diskState{files: map[string]any{}, dirs: map[string]bool{}}}
 	c := &Collection{Dir: dir, disk: l.disk}
 
 	data, err := os.ReadFile(filepath.Join(dir, CollectionFile))
@@ -70,7 +74,7 @@ func Load(dir string) (*Collection, error) {
 	} else {
 		// Canonical bytes use the order as loaded, so a hand-written order
 		// that misses entries does not count as a change.
-		l.own(CollectionFile, c.collectionBytes(orderOf(c.Items)))
+		l.own(CollectionFile, c.collectionStruct(orderOf(c.Items)))
 	}
 	c.Environments = l.loadEnvironments()
 	c.Problems = l.problems
@@ -96,8 +100,8 @@ func (l *loader) display(rel string) string { return filepath.Join(l.dir, filepa
 
 func (l *loader) problem(e *FileError) { l.problems = append(l.problems, e) }
 
-// own records a file as loaded cleanly, with its canonical bytes.
-func (l *loader) own(rel string, canonical []byte) { l.disk.files[rel] = canonical }
+// own records a file as loaded cleanly, with its canonical content.
+func (l *loader) own(rel string, canonical any) { l.disk.files[rel] = canonical }
 
 func (l *loader) collectionFromFile(c *Collection, cf *collectionFile, data []byte) *FileError {
 	file := l.display(CollectionFile)
@@ -175,20 +179,32 @@ func (l *loader) loadItems(rel string, order []string) []Item {
 		}
 	}
 
+	dirs := make([]bool, len(ordered))
+	for i, n := range ordered {
+		dirs[i] = byName[n].IsDir()
+		if byName[n].Type()&fs.ModeSymlink != 0 {
+			st, _ := os.Stat(l.display(path.Join(rel, n)))
+			dirs[i] = st != nil && st.IsDir()
+		}
+	}
+	files := l.readRequests(rel, ordered, dirs)
+
 	var items []Item
 	seenName := map[string]string{}
-	for _, n := range ordered {
+	for i, n := range ordered {
 		childRel := path.Join(rel, n)
-		isDir := byName[n].IsDir()
-		if byName[n].Type()&fs.ModeSymlink != 0 {
-			st, _ := os.Stat(l.display(childRel))
-			isDir = st != nil && st.IsDir()
-		}
+		isDir := dirs[i]
 		var it Item
 		if isDir {
 			it = l.loadFolder(childRel)
 		} else {
-			it = l.loadRequest(childRel)
+			r := files[i]
+			if r.problem != nil {
+				l.problem(r.problem)
+			} else {
+				l.own(childRel, r.own)
+			}
+			it = r.item
 		}
 		if it == nil {
 			continue
@@ -256,7 +272,7 @@ func (l *loader) loadFolder(rel string) Item {
 	l.disk.dirs[rel] = true
 	f.Items = l.loadItems(rel, order)
 	if err == nil {
-		l.own(ffRel, folderBytes(f))
+		l.own(ffRel, folderStruct(f))
 	}
 	return f
 }
@@ -279,8 +295,18 @@ func (l *loader) folderFromFile(f *Folder, ff *folderFile, data []byte, rel stri
 	return nil
 }
 
-func (l *loader) loadRequest(rel string) Item {
+// loaded is the outcome of reading one request file.
+type loaded struct {
+	item    Item
+	problem *FileError
+	own     any
+}
+
+// readRequest reads and checks one request file. It touches no shared
+// state, so a folder's files are read in parallel.
+func (l *loader) readRequest(rel string) loaded {
 	file := l.display(rel)
+	fail := func(e *FileError) loaded { return loaded{item: &Broken{File: rel, Err: e}, problem: e} }
 	st, err := os.Stat(file)
 	if err == nil && st.Size() > maxFileSize {
 		err = fmt.Errorf("the file is %d bytes; a request file may be at most %d", st.Size(), maxFileSize)
@@ -290,24 +316,40 @@ func (l *loader) loadRequest(rel string) Item {
 		data, err = os.ReadFile(file)
 	}
 	if err != nil {
-		e := &FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err}
-		l.problem(e)
-		return &Broken{File: rel, Err: e}
+		return fail(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
 	}
 	var rf requestFile
 	if ferr := decodeYAML(file, data, &rf); ferr != nil {
-		l.problem(ferr)
-		return &Broken{File: rel, Err: ferr}
+		return fail(ferr)
 	}
 	req, keyPath, err := requestFromFile(&rf)
 	if err != nil {
-		e := &FileError{File: file, Line: lineOf(data, keyPath...), Msg: err.Error(), Err: err}
-		l.problem(e)
-		return &Broken{File: rel, Err: e}
+		return fail(&FileError{File: file, Line: lineOf(data, keyPath...), Msg: err.Error(), Err: err})
 	}
 	req.fileName = path.Base(rel)
-	l.own(rel, mustEncode(requestToFile(req)))
-	return req
+	return loaded{item: req, own: requestToFile(req)}
+}
+
+// readRequests reads the request files among rels in parallel; the result
+// at i is the zero value where rels[i] is a folder.
+func (l *loader) readRequests(rel string, names []string, isDir []bool) []loaded {
+	out := make([]loaded, len(names))
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	var wg sync.WaitGroup
+	for i, n := range names {
+		if isDir[i] {
+			continue
+		}
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			out[i] = l.readRequest(path.Join(rel, n))
+			<-sem
+		}()
+	}
+	wg.Wait()
+	return out
 }
 
 func (l *loader) loadEnvironments() []*Environment {
@@ -352,7 +394,7 @@ func (l *loader) loadEnvironments() []*Environment {
 		}
 		seen[ef.Name] = n
 		env := &Environment{Name: ef.Name, Description: ef.Description, Variables: variablesFromFile(ef.Variables), fileName: n}
-		l.own(fileRel, environmentBytes(env))
+		l.own(fileRel, environmentStruct(env))
 		envs = append(envs, env)
 	}
 	return envs
@@ -388,22 +430,22 @@ func orderOf(items []Item) []string {
 	return order
 }
 
-func (c *Collection) collectionBytes(order []string) []byte {
+func (c *Collection) collectionStruct(order []string) *collectionFile {
 	cf := collectionFile{Name: c.Name, ID: c.ID, Description: c.Description,
 		Variables: variablesToFile(c.Variables), Headers: paramsToFile(c.Headers), Auth: authToFile(c.Auth), Order: order}
 	if c.Settings.InsecureSkipVerify {
 		cf.Settings = &collectionSettingsFile{InsecureSkipVerify: true}
 	}
-	return mustEncode(&cf)
+	return &cf
 }
 
-func folderBytes(f *Folder) []byte {
-	return mustEncode(&folderFile{Name: f.Name, Description: f.Description, Variables: variablesToFile(f.Variables),
-		Headers: paramsToFile(f.Headers), Auth: authToFile(f.Auth), Order: orderOf(f.Items)})
+func folderStruct(f *Folder) *folderFile {
+	return &folderFile{Name: f.Name, Description: f.Description, Variables: variablesToFile(f.Variables),
+		Headers: paramsToFile(f.Headers), Auth: authToFile(f.Auth), Order: orderOf(f.Items)}
 }
 
-func environmentBytes(e *Environment) []byte {
-	return mustEncode(&environmentFile{Name: e.Name, Description: e.Description, Variables: variablesToFile(e.Variables)})
+func environmentStruct(e *Environment) *environmentFile {
+	return &environmentFile{Name: e.Name, Description: e.Description, Variables: variablesToFile(e.Variables)}
 }
 
 // MarshalRequest returns the file form of a request, as Save writes it.
