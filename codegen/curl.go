@@ -208,8 +208,10 @@ func curlPart(p part) string {
 		spec += ";type=" + p.contentType
 		return "--form " + ShellQuote(spec)
 	}
-	if strings.IndexByte(p.value.lits(), 0) >= 0 {
-		// No argument holds a NUL: read the value from a printf pipe.
+	_, literal := p.value.literal()
+	if strings.IndexByte(p.value.lits(), 0) >= 0 || !literal && p.contentType != "" {
+		// No argument holds a NUL, and a secret could break curl's quoting:
+		// read the value from a printf pipe.
 		w := "--form " + ShellQuote(p.name+"=<") + "<(" + shellPrintf(p.value.segs) + ")"
 		if p.contentType != "" {
 			w += ShellQuote(";type=" + p.contentType)

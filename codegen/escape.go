@@ -11,7 +11,7 @@ import (
 // the target language reads back as exactly the input bytes.
 
 // ShellQuote quotes s as one POSIX shell word. Inside single quotes every
-// byte but the quote itself is literal; a quote is written '\''. s must not
+// byte but the quote itself is literal; a quote is written '\”. s must not
 // hold a NUL byte: no shell argument can (see shellPrintfFormat).
 func ShellQuote(s string) string {
 	if s != "" && shellSafe(s) {

@@ -153,7 +153,7 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	if len(q.secrets) > 0 {
 		b.WriteString("\n")
 	}
-	if note := requestsURLNote(q.url.lits()); note != "" {
+	if note := urllib3URLNote(q.url.lits()); note != "" {
 		b.WriteString("# Note: " + note + "\n")
 	}
 	b.WriteString("url = " + urlExpr + "\n")
@@ -168,19 +168,22 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	if filesArg != "" {
 		kw = append(kw, "files="+filesArg)
 	}
+	// requests rewrites some URLs (it decodes %2E, removes dot segments):
+	// a prepared request whose url is set again sends the URL as written.
+	keepURL := requestsRewritesURL(q.url.lits())
 	var sendKw []string
 	sendKw = append(sendKw, "timeout="+seconds(q.timeout))
 	switch {
-	case !q.follow && (q.method != "HEAD" || len(more) > 0):
+	case !q.follow && (q.method != "HEAD" || len(more) > 0 || keepURL):
 		sendKw = append(sendKw, "allow_redirects=False")
-	case q.follow && q.method == "HEAD" && len(more) == 0:
+	case q.follow && q.method == "HEAD" && len(more) == 0 && !keepURL:
 		sendKw = append(sendKw, "allow_redirects=True") // requests.head does not follow by default
 	}
 	if q.insecure {
 		b.WriteString("# verify=False: TLS certificate verification is OFF for this request.\n")
 		sendKw = append(sendKw, "verify=False")
 	}
-	if len(more) == 0 {
+	if len(more) == 0 && !keepURL {
 		call := "requests.request(" + PyStr(q.method) + ", url"
 		if m, ok := pyMethods[q.method]; ok {
 			call = "requests." + m + "(url"
@@ -190,8 +193,13 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	} else {
 		args := append([]string{PyStr(q.method), "url", "headers=headers"}, kw...)
 		b.WriteString(strings.TrimSuffix(pyCall("request = requests.Request(", args), "\n") + ".prepare()\n")
-		b.WriteString("request.headers = HTTPHeaderDict(request.headers)\n")
-		b.WriteString("for name, value in more_headers:\n    request.headers.add(name, value)\n")
+		if keepURL {
+			b.WriteString("request.url = url  # as written: requests would rewrite its path\n")
+		}
+		if len(more) > 0 {
+			b.WriteString("request.headers = HTTPHeaderDict(request.headers)\n")
+			b.WriteString("for name, value in more_headers:\n    request.headers.add(name, value)\n")
+		}
 		b.WriteString("with requests.Session() as session:\n")
 		b.WriteString("    " + pyCall("response = session.send(request", sendKw))
 	}
@@ -245,8 +253,11 @@ func (w *pyWriter) textExpr(v value) string {
 // headerExpr writes a header value: str when ASCII; else bytes, since
 // http.client would encode a str as Latin-1.
 func (w *pyWriter) headerExpr(v value) string {
-	if isASCII(v.lits()) {
+	if _, lit := v.literal(); lit && isASCII(v.lits()) {
 		return w.concat(v)
+	}
+	if v.basic != nil && isASCII(v.lits()) && len(v.segs) == 1 {
+		return w.concat(v) // base64 is ASCII
 	}
 	return w.bytesExpr(v, false)
 }
@@ -347,11 +358,23 @@ func (w *pyWriter) secretExpr(s seg) string {
 	return s.secret.ident
 }
 
-// requestsURLNote says how requests and urllib3 will rewrite a URL, or "".
-func requestsURLNote(u string) string {
+// requestsRewritesURL reports whether requests would change the URL
+// before sending it: it removes . and .. path segments and decodes
+// percent-escapes of unreserved characters.
+func requestsRewritesURL(u string) bool {
 	if hasDotSegment(u) {
-		return "requests removes the . and .. segments of this URL's path."
+		return true
 	}
+	for i := 0; i+2 < len(u); i++ {
+		if u[i] == '%' && isHex(u[i+1]) && isHex(u[i+2]) && unreservedByte(unhex(u[i+1])<<4|unhex(u[i+2])) {
+			return true
+		}
+	}
+	return false
+}
+
+// urllib3URLNote says how urllib3 rewrites a URL whatever requests does, or "".
+func urllib3URLNote(u string) string {
 	if strings.HasSuffix(u, "?") {
 		return "requests drops the empty query (the trailing ?) of this URL."
 	}
@@ -359,22 +382,27 @@ func requestsURLNote(u string) string {
 		c := u[i]
 		switch {
 		case c == '%':
-			if i+2 < len(u) && isHexUpper(u[i+1]) && isHexUpper(u[i+2]) && !unreservedByte(unhex(u[i+1])<<4|unhex(u[i+2])) {
+			if i+2 < len(u) && isHexUpper(u[i+1]) && isHexUpper(u[i+2]) {
 				continue
 			}
-			return "requests normalises the percent-escapes of this URL."
-		case c >= 0x80 || !(unreservedByte(c) || strings.IndexByte("!$&'()*+,;=:@/?", c) >= 0):
-			return "requests percent-encodes the characters of this URL that are not allowed in a URL."
+			return "urllib3 normalises the percent-escapes of this URL."
+		case c >= 0x80 || !(unreservedByte(c) || strings.IndexByte("!$&'()*+,;=:@/?#", c) >= 0):
+			return "urllib3 percent-encodes the characters of this URL that are not allowed in a URL."
 		}
 	}
 	return ""
 }
 
+func isHex(c byte) bool { return isHexUpper(c) || c >= 'a' && c <= 'f' }
+
 func isHexUpper(c byte) bool { return c >= '0' && c <= '9' || c >= 'A' && c <= 'F' }
 
 func unhex(c byte) byte {
-	if c <= '9' {
+	switch {
+	case c <= '9':
 		return c - '0'
+	case c >= 'a':
+		return c - 'a' + 10
 	}
 	return c - 'A' + 10
 }
