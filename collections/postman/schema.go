@@ -241,16 +241,16 @@ func (p *pmBehavior) UnmarshalJSON(b []byte) error {
 // extension carries what mistbench can express and Postman cannot, so an
 // export imports back to the same collection. Postman ignores it.
 type extension struct {
-	Timeout      string          `json:"timeout,omitempty"`
-	AllPages     bool            `json:"allPages,omitempty"`
-	Captures     []extCapture    `json:"captures,omitempty"`
-	ExpectStatus []int           `json:"expectStatus,omitempty"`
-	ExpectJQ     []string        `json:"expectJQ,omitempty"`
-	Auth         *extAuth        `json:"auth,omitempty"`
-	Headers      []pmKV          `json:"headers,omitempty"`
-	Environments []extEnv        `json:"environments,omitempty"`
-	Insecure     bool            `json:"insecure,omitempty"`
-	Scripts      []pmEvent       `json:"scripts,omitempty"` // folder/collection scripts, inert
+	Timeout      string       `json:"timeout,omitempty"`
+	AllPages     bool         `json:"allPages,omitempty"`
+	Captures     []extCapture `json:"captures,omitempty"`
+	ExpectStatus []int        `json:"expectStatus,omitempty"`
+	ExpectJQ     []string     `json:"expectJQ,omitempty"`
+	Auth         *extAuth     `json:"auth,omitempty"`
+	Headers      []pmKV       `json:"headers,omitempty"`
+	Environments []extEnv     `json:"environments,omitempty"`
+	Insecure     bool         `json:"insecure,omitempty"`
+	Scripts      []pmEvent    `json:"scripts,omitempty"` // folder/collection scripts, inert
 }
 
 type extCapture struct {
