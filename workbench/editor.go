@@ -54,6 +54,8 @@ type editorPane struct {
 	bodyFile  *tview.InputField
 
 	empty *tview.TextView
+	// unresolved names the variables of the draft that do not resolve.
+	unresolved []string
 	// loading is set while widgets are filled from the draft, so their
 	// change callbacks do not count as edits.
 	loading bool
@@ -194,7 +196,9 @@ func (e *editorPane) refreshTabbar() {
 			fmt.Fprintf(&b, " %s ", label)
 		}
 	}
-	if e.tabbar.HasFocus() {
+	if d != nil && len(e.unresolved) > 0 {
+		b.WriteString("  [orange]unresolved: " + Safe(strings.Join(e.unresolved, " ")) + "[-]")
+	} else if e.tabbar.HasFocus() {
 		b.WriteString("  [::d]Enter edits · ] next tab[::-]")
 	}
 	e.tabbar.SetText(b.String())
@@ -316,6 +320,7 @@ func (e *editorPane) refreshURL() {
 	if r, err := e.w.s.Resolve(collections.SecretsPlaceholder); err == nil {
 		unresolved = r.Unresolved
 	}
+	unresolved = append(unresolved, emptyPathVars(d)...)
 	m := strings.ToUpper(strings.TrimSpace(d.Method))
 	if m == "" {
 		m = "GET"
@@ -324,11 +329,8 @@ func (e *editorPane) refreshURL() {
 	if d.URL == "" {
 		url = "[::d]Ctrl+L types the URL[::-]"
 	}
-	warn := ""
-	if len(unresolved) > 0 {
-		warn = "  [orange]unresolved: " + Safe(strings.Join(unresolved, " ")) + "[-]"
-	}
-	e.lineView.SetText(fmt.Sprintf("[%s::b]%s[-::-] %s%s", methodColor(m), Safe(m), url, warn))
+	e.unresolved = unresolved
+	e.lineView.SetText(fmt.Sprintf("[%s::b]%s[-::-] %s", methodColor(m), Safe(m), url))
 	e.refreshTabbar()
 }
 
@@ -615,4 +617,19 @@ func setChecksRows(d *collections.Request, rows []collections.Param) {
 	if len(d.Expect.Status) == 0 {
 		d.Expect.Status = nil
 	}
+}
+
+// emptyPathVars names the :path variables of the URL whose rows hold no
+// value: sent as is they would leave an empty path segment.
+func emptyPathVars(d *collections.Request) []string {
+	var out []string
+	for _, name := range collections.PathVarNames(d.URL) {
+		for _, p := range d.PathVars {
+			if p.Key == name && !p.Disabled && strings.TrimSpace(p.Value) == "" {
+				out = append(out, ":"+name)
+				break
+			}
+		}
+	}
+	return out
 }

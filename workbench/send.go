@@ -27,6 +27,9 @@ func (w *Workbench) send() {
 		w.setError(fmt.Errorf("cannot send: %w", err))
 		return
 	}
+	if empty := emptyPathVars(w.s.Draft); len(empty) > 0 {
+		r.Unresolved = append(r.Unresolved, empty...)
+	}
 	if len(r.Unresolved) > 0 {
 		w.setError(fmt.Errorf("cannot send: unresolved %s (set them in the environment, Ctrl+E switches it)", strings.Join(r.Unresolved, ", ")))
 		return
