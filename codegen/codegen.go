@@ -83,13 +83,12 @@ type Options struct {
 func DefaultSecretEnv(name string) string {
 	var b strings.Builder
 	b.WriteString("MIST_")
-	for i := 0; i < len(name); i++ {
-		c := name[i]
+	for _, c := range name {
 		switch {
 		case c >= 'a' && c <= 'z':
-			b.WriteByte(c - 'a' + 'A')
+			b.WriteRune(c - 'a' + 'A')
 		case c >= 'A' && c <= 'Z' || c >= '0' && c <= '9':
-			b.WriteByte(c)
+			b.WriteRune(c)
 		default:
 			b.WriteByte('_')
 		}
@@ -379,6 +378,7 @@ func (p *preparer) split(s string, enc encoding) value {
 		}
 		v.segs = append(v.segs, seg{secret: p.ref(sg.Secret), enc: enc})
 	}
+	v.segs = merge(v.segs)
 	return v
 }
 

@@ -17,7 +17,57 @@ func ShellQuote(s string) string {
 	if s != "" && shellSafe(s) {
 		return s
 	}
+	if !shellPrintable(s) {
+		return shellANSIC(s)
+	}
 	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+// shellPrintable reports whether s reads well between single quotes: valid
+// UTF-8 with no control characters but newline and tab. Raw escape or
+// carriage-return bytes would be unsafe to paste into a terminal.
+func shellPrintable(s string) bool {
+	if !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if r != '\n' && r != '\t' && !unicode.IsPrint(r) && r != ' ' {
+			return false
+		}
+	}
+	return true
+}
+
+// shellANSIC quotes s as bash's $'...' with escapes for what is not
+// printable.
+func shellANSIC(s string) string {
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString("$'")
+	for len(s) > 0 {
+		r, n := utf8.DecodeRuneInString(s)
+		switch {
+		case r == '\\' || r == '\'':
+			b.WriteByte('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == utf8.RuneError && n == 1, r != ' ' && !unicode.IsPrint(r):
+			for i := 0; i < n; i++ {
+				b.WriteString(`\x`)
+				b.WriteString(hex2(s[i]))
+			}
+		default:
+			b.WriteString(s[:n])
+		}
+		s = s[n:]
+	}
+	b.WriteByte('\'')
+	return b.String()
 }
 
 // shellSafe reports whether s needs no quoting at all.
@@ -41,8 +91,6 @@ func shellPrintfFormat(s string) string {
 	b.Grow(len(s) + 8)
 	for i := 0; i < len(s); i++ {
 		switch c := s[i]; c {
-		case 0:
-			b.WriteString(`\000`)
 		case '%':
 			b.WriteString("%%")
 		case '\\':
@@ -50,6 +98,11 @@ func shellPrintfFormat(s string) string {
 		case '\'':
 			b.WriteString(`'\''`)
 		default:
+			if c < 0x20 && c != '\n' && c != '\t' || c == 0x7f {
+				b.WriteString(`\x`) // printf's escape: no raw control bytes in the snippet
+				b.WriteString(hex2(c))
+				continue
+			}
 			b.WriteByte(c)
 		}
 	}

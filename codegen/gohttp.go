@@ -121,8 +121,9 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		case !q.follow:
 			f.WriteString("\tclient.CheckRedirect = func(*http.Request, []*http.Request) error {\n\t\treturn http.ErrUseLastResponse // do not follow redirects\n\t}\n")
 		case q.maxRedirects != 10:
+			g.imports["errors"] = true
 			n := strconv.Itoa(q.maxRedirects)
-			f.WriteString("\tclient.CheckRedirect = func(_ *http.Request, via []*http.Request) error {\n\t\tif len(via) >= " + n + " {\n\t\t\treturn fmt.Errorf(\"stopped after " + n + " redirects\")\n\t\t}\n\t\treturn nil\n\t}\n")
+			f.WriteString("\tclient.CheckRedirect = func(_ *http.Request, via []*http.Request) error {\n\t\tif len(via) >= " + n + " {\n\t\t\treturn errors.New(\"stopped after " + n + " redirects\")\n\t\t}\n\t\treturn nil\n\t}\n")
 		}
 		if q.insecure {
 			g.imports["crypto/tls"] = true
