@@ -50,6 +50,7 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 		args = append(args, "--path-as-is") // curl would remove . and .. segments
 	}
 	args = append(args, url)
+	first := len(args) // the method, URL and URL options go on the first line
 	for _, h := range q.headers {
 		if lit, ok := h.value.literal(); ok && lit == "" {
 			args = append(args, "--header "+ShellQuote(h.name+";")) // "Name:" would remove the header
@@ -97,7 +98,7 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 	b.WriteString(pipe)
 	b.WriteString("curl")
 	for i, a := range args {
-		if i == 0 {
+		if i < first {
 			b.WriteString(" ")
 		} else {
 			b.WriteString(" \\\n  ")
@@ -190,6 +191,9 @@ func shellPrintf(segs []seg) string {
 		f.WriteString(shellPrintfFormat(s.lit))
 	}
 	out := "printf '" + f.String() + "'"
+	if strings.HasPrefix(f.String(), "-") {
+		out = "printf -- '" + f.String() + "'" // not an option
+	}
 	if len(args) > 0 {
 		out += " " + strings.Join(args, " ")
 	} else if f.Len() == 0 {
