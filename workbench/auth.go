@@ -36,6 +36,13 @@ func (e *editorPane) loadAuth() {
 		e.w.s.Draft.Auth.Type = collections.AuthTypes[i]
 		e.authFields()
 		e.w.draftChanged()
+		// Go on to the first field of the new type.
+		if e.authForm.GetFormItemCount() > 1 {
+			if _, ok := e.authForm.GetFormItem(1).(*tview.InputField); ok {
+				e.authForm.SetFocus(1)
+				e.w.app.SetFocus(e.authForm)
+			}
+		}
 	})
 	e.authFields()
 }

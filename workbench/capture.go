@@ -29,7 +29,7 @@ func evaluate(ctx context.Context, req *collections.Request, resp *send.Response
 
 // apply stores the captured values (on the UI goroutine: it changes the
 // collection) and returns the line that reports them.
-func (o outcome) apply(s *Session, path []*collections.Folder) string {
+func (o outcome) apply(s *Session, path []*collections.Folder) (report string, secretValues []string) {
 	var notes []string
 	var writer send.SecretWriter
 	if s.Secrets != nil {
@@ -45,7 +45,7 @@ func (o outcome) apply(s *Session, path []*collections.Folder) string {
 			names[i] = c.Var
 		}
 		notes = append(notes, "captured "+strings.Join(names, ", "))
-		_ = res
+		secretValues = res.SecretValues
 	}
 	if o.capErr != nil {
 		notes = append(notes, strings.ReplaceAll(o.capErr.Error(), "\n", "; "))
@@ -62,7 +62,7 @@ func (o outcome) apply(s *Session, path []*collections.Folder) string {
 	if len(o.checks) > 0 && failed == 0 {
 		notes = append([]string{fmt.Sprintf("✓ %d checks passed", passed)}, notes...)
 	}
-	return strings.Join(notes, "; ")
+	return strings.Join(notes, "; "), secretValues
 }
 
 // lookupVar finds the definition of a variable in scope of the open request.

@@ -3,6 +3,9 @@ package workbench
 import (
 	"context"
 	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -252,3 +255,26 @@ func (m memSecrets) SetSecret(coll, env, key, value string) error {
 }
 
 func (m memSecrets) String() string { return fmt.Sprint(map[string]string(m)) }
+
+// grepDir names the files under dir that contain s ("" when none).
+func grepDir(t *testing.T, dir, s string) string {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if strings.Contains(string(data), s) {
+			found = append(found, p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Join(found, " ")
+}

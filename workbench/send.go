@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/history"
+	"github.com/mistbench/mistbench/internal/send"
 )
 
 // send resolves the open request (unsaved edits included) and sends it in
@@ -66,6 +68,7 @@ func (w *Workbench) send() {
 			cancel()
 			w.inflight = nil
 			elapsed := time.Since(w.sendStart)
+			var secretVals []string
 			switch {
 			case errors.Is(err, context.Canceled):
 				w.resp.showError(fmt.Errorf("cancelled after %s", elapsed.Round(time.Millisecond)))
@@ -75,9 +78,12 @@ func (w *Workbench) send() {
 				w.setError(err)
 			default:
 				w.resp.show(resp, redactor(r))
-				w.setStatus(out.apply(w.s, path))
+				var report string
+				report, secretVals = out.apply(w.s, path)
+				w.setStatus(report)
 				w.draftChanged()
 			}
+			w.record(r, resp, err, req, path, secretVals)
 		}
 	})
 }
@@ -104,5 +110,19 @@ func redactor(r *collections.Resolved) func(string) string {
 			s = strings.ReplaceAll(s, v, "••••••")
 		}
 		return s
+	}
+}
+
+// record appends the exchange to the history, redacted.
+func (w *Workbench) record(r *collections.Resolved, resp *send.Response, err error, req *collections.Request, path []*collections.Folder, extra []string) {
+	if w.cfg.History == nil {
+		return
+	}
+	e := history.Record(r, resp, err, history.Meta{
+		Collection: w.s.Coll.Name, CollectionDir: w.s.Coll.Dir, Request: collections.RequestPath(path, req),
+		Env: w.s.EnvName(), ExtraSecrets: extra,
+	})
+	if herr := w.cfg.History.Append(e); herr != nil {
+		w.setError(herr)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/history"
 	"github.com/mistbench/mistbench/internal/send"
 )
 
@@ -47,6 +48,8 @@ type Config struct {
 	// Clipboard copies text; nil means OSC 52 through the terminal plus the
 	// system clipboard tool where one exists.
 	Clipboard func(text string) error
+	// History records every request sent, redacted (nil: none).
+	History *history.Store
 	// Keys overrides the default key table (nil: DefaultBindings).
 	Keys *Keymap
 }
@@ -232,7 +235,7 @@ func (w *Workbench) focusPane(p Pane) {
 // to it rather than to the key table.
 func isTextEntry(p tview.Primitive) bool {
 	switch p.(type) {
-	case *tview.InputField, *tview.TextArea, *tview.DropDown:
+	case *tview.InputField, *tview.TextArea, *tview.DropDown, *tview.List: // a List here is an open drop-down
 		return true
 	}
 	return false

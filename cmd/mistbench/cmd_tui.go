@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/history"
 	"github.com/mistbench/mistbench/workbench"
 )
 
@@ -32,11 +33,19 @@ func runWorkbench(cmd *cobra.Command, io streams, args []string) error {
 	if err != nil {
 		return fmt.Errorf("opening the secret store: %w", err)
 	}
+	userDir, err := collections.UserDir()
+	if err != nil {
+		return err
+	}
+	hist, err := history.Open(userDir)
+	if err != nil {
+		return fmt.Errorf("opening the history: %w", err)
+	}
 	env := ""
 	if len(c.Environments) > 0 {
 		env = c.Environments[0].Name
 	}
-	return workbench.Run(cmd.Context(), workbench.Config{Collection: c, Env: env, Secrets: store})
+	return workbench.Run(cmd.Context(), workbench.Config{Collection: c, Env: env, Secrets: store, History: hist})
 }
 
 func workbenchDir(args []string) (string, error) {

@@ -54,9 +54,12 @@ func (v *BodyView) setFilter(text string) {
 			v.filter.running = false
 			if err != nil {
 				v.filter.err = err.Error() // the last good result stays on screen
-				return
+			} else {
+				v.setFiltered(out)
 			}
-			v.setFiltered(out)
+			if v.OnFilterDone != nil {
+				v.OnFilterDone()
+			}
 		})
 	})
 }

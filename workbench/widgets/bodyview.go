@@ -46,6 +46,9 @@ type BodyView struct {
 	OnCopy func(text string)
 	// OnProgress, if set, hears of indexing progress (UI goroutine).
 	OnProgress func(scanned, size int64, done bool)
+	// OnFilterDone, if set, hears that a jq run finished (UI goroutine);
+	// Filtering tells its outcome.
+	OnFilterDone func()
 	// Debounce is the pause after the last keystroke before a jq filter
 	// runs; tests set 0.
 	Debounce time.Duration
