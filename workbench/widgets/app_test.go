@@ -43,6 +43,8 @@ func newAppHarness(t *testing.T, w, h int, root tview.Primitive) *appHarness {
 	})
 	done := make(chan error, 1)
 	go func() { done <- a.app.Run() }()
+	// Run initialises the screen, which resets its size: set it after.
+	a.app.QueueUpdateDraw(func() { screen.SetSize(w, h) })
 	t.Cleanup(func() {
 		a.app.Stop()
 		if err := <-done; err != nil {
@@ -81,6 +83,8 @@ func TestBodyViewInApp(t *testing.T) {
 	fi, _ := f.Stat()
 
 	indexed := make(chan struct{})
+	started := make(chan struct{})
+	var first sync.Once
 	var once sync.Once
 	filtered := make(chan string, 16)
 	copied := make(chan string, 1)
@@ -90,6 +94,7 @@ func TestBodyViewInApp(t *testing.T) {
 	v = NewBodyView(post)
 	v.Debounce = 0
 	v.OnProgress = func(_, _ int64, done bool) {
+		first.Do(func() { close(started) })
 		if done {
 			once.Do(func() { close(indexed) })
 		}
@@ -100,6 +105,7 @@ func TestBodyViewInApp(t *testing.T) {
 	// SetBody on the UI goroutine, as the core does when a response lands.
 	app.QueueUpdateDraw(func() { v.SetBody(f, fi.Size(), "application/json") })
 	// Keys are handled while the index builds.
+	<-started
 	scr := a.keys(runes("jjj")...)
 	if !strings.Contains(scr, `"ssid":"wlan-2"`) {
 		t.Errorf("after jjj:\n%s", scr)
