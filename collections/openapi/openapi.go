@@ -563,7 +563,9 @@ func (im *importer) body(rb *openapi3.RequestBody, where string) collections.Bod
 	for t := range rb.Content {
 		types = append(types, t)
 	}
-	sort.Slice(types, func(i, j int) bool { return rank(types[i]) < rank(types[j]) || rank(types[i]) == rank(types[j]) && types[i] < types[j] })
+	sort.Slice(types, func(i, j int) bool {
+		return rank(types[i]) < rank(types[j]) || rank(types[i]) == rank(types[j]) && types[i] < types[j]
+	})
 	if len(types) == 0 {
 		return collections.Body{}
 	}
