@@ -71,9 +71,6 @@ func (v *BodyView) setFiltered(out []byte) {
 		v.filtered = nil
 	} else {
 		v.filtered = &doc{r: bytes.NewReader(out), size: int64(len(out)), lexer: "json"}
-		if v.filtered.size > v.HighlightLimit {
-			v.filtered.lexer = ""
-		}
 		v.startIndex(v.filtered)
 	}
 	if v.search.query != "" {

@@ -45,7 +45,7 @@ func TestBodyViewLargeFile(t *testing.T) {
 	// The first screen is there before the index is complete.
 	l.runUntil(t, "first index chunk", func() bool { n, _ := v.Indexed(); return n > 0 })
 	got := render(s, v)
-	if !strings.Contains(got, `"ssid":"wlan-0"`) || !strings.Contains(got, "plain (large)") {
+	if !strings.Contains(got, `"ssid":"wlan-0"`) || !strings.Contains(got, "json (large, as received)") {
 		t.Fatalf("first frame:\n%s", got)
 	}
 	// Search starts while indexing may still run: the jump waits for the index.

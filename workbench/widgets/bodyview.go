@@ -16,8 +16,9 @@ import (
 	"github.com/rivo/uniseg"
 )
 
-// DefaultHighlightLimit is the body size above which BodyView shows plain
-// text: pretty-printing and lexing a larger body costs more than a frame.
+// DefaultHighlightLimit is the body size above which BodyView shows the
+// body as received: pretty-printing a larger body up front costs more than
+// a frame. Only the rows on screen are coloured, whatever the size.
 const DefaultHighlightLimit = 1 << 20
 
 // headSample is how much of a body is read up front to sniff its type.
@@ -52,7 +53,7 @@ type BodyView struct {
 	// Debounce is the pause after the last keystroke before a jq filter
 	// runs; tests set 0.
 	Debounce time.Duration
-	// HighlightLimit: bodies larger than this are shown as plain text.
+	// HighlightLimit: bodies larger than this are not pretty-printed.
 	HighlightLimit int64
 	// SaveName is offered as the file name when saving (w).
 	SaveName string
@@ -196,7 +197,9 @@ func (v *BodyView) SetBody(r io.ReaderAt, size int64, contentType string) {
 		}
 		v.body = &doc{r: bytes.NewReader(data), size: int64(len(data)), lexer: lexer}
 	default:
-		v.body = &doc{r: r, size: size}
+		// Too big to pretty-print up front; colouring costs only the
+		// rows on screen, so it stays.
+		v.body = &doc{r: r, size: size, lexer: lexerFor(contentType, head)}
 	}
 	v.startIndex(v.body)
 }
@@ -454,8 +457,9 @@ func (v *BodyView) drawStatus(screen tcell.Screen, x, y, w int) {
 		kind = "binary"
 	case d.lexer != "":
 		kind = d.lexer
-	case v.rawSize > v.HighlightLimit:
-		kind = "plain (large)"
+	}
+	if d == v.body && v.rawSize > v.HighlightLimit && !v.binary {
+		kind += " (large, as received)"
 	}
 	fmt.Fprintf(&b, "%s %s  line %d/%d", kind, FormatSize(v.rawSize), min(v.top+1, max(d.numLines(), 1)), d.numLines())
 	if !d.done && d.size > 0 {
