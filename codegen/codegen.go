@@ -438,7 +438,7 @@ func validToken(s string) bool {
 
 // identFor makes a variable name for the environment variable env in a
 // target's style, avoiding the names the target's code already uses.
-func identFor(env string, camel bool, taken map[string]bool) string {
+func identFor(env string, camel bool, reserved, taken map[string]bool) string {
 	var b strings.Builder
 	upper := false
 	for i := 0; i < len(env); i++ {
@@ -464,7 +464,7 @@ func identFor(env string, camel bool, taken map[string]bool) string {
 	if id == "" || id[0] >= '0' && id[0] <= '9' {
 		id = "secret" + id
 	}
-	for base, n := id, 2; taken[id]; n++ {
+	for base, n := id, 2; taken[id] || reserved[id]; n++ {
 		id = fmt.Sprintf("%s%d", base, n)
 	}
 	taken[id] = true
@@ -543,4 +543,12 @@ func merge(segs []seg) []seg {
 // basicInner is user + ":" + password of a run-time basic auth value.
 func (b *basicAuth) inner() []seg {
 	return merge(append(append(append([]seg(nil), b.user...), seg{lit: ":"}), b.pass...))
+}
+
+func set(names []string) map[string]bool {
+	m := make(map[string]bool, len(names))
+	for _, n := range names {
+		m[n] = true
+	}
+	return m
 }

@@ -137,6 +137,9 @@ func goRawOK(s string) bool {
 
 // PyStr writes s, valid UTF-8, as a Python str literal.
 func PyStr(s string) string {
+	if pyPlain(s) {
+		return `"` + s + `"`
+	}
 	q := byte('"')
 	if strings.IndexByte(s, '"') >= 0 && strings.IndexByte(s, '\'') < 0 {
 		q = '\''
@@ -226,6 +229,16 @@ func hex4(r rune) string {
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// pyPlain reports whether s is printable ASCII that needs no escape.
+func pyPlain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
 			return false
 		}
 	}

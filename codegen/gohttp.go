@@ -11,7 +11,7 @@ import (
 
 // goTaken are names the Go program uses itself, keywords and predeclared
 // identifiers.
-var goTaken = []string{
+var goReserved = set([]string{
 	"main", "run", "ctx", "cancel", "req", "resp", "err", "client", "body", "mw", "part", "data",
 	"form", "h", "transport", "bytes", "context", "errors", "fmt", "io", "log", "multipart", "http",
 	"os", "strings", "textproto", "time", "url", "base64", "tls", "break", "case", "chan", "const",
@@ -19,7 +19,7 @@ var goTaken = []string{
 	"import", "interface", "map", "package", "range", "return", "select", "struct", "switch",
 	"type", "var", "string", "len", "nil", "true", "false", "error", "byte", "rune", "int",
 	"append", "copy", "new", "make", "panic", "print", "println", "any", "cap", "close",
-}
+})
 
 var goMethods = map[string]string{
 	"GET": "http.MethodGet", "HEAD": "http.MethodHead", "POST": "http.MethodPost",
@@ -35,11 +35,8 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		return "", err
 	}
 	taken := map[string]bool{}
-	for _, n := range goTaken {
-		taken[n] = true
-	}
 	for _, s := range q.secrets {
-		s.ident = identFor(s.env, true, taken)
+		s.ident = identFor(s.env, true, goReserved, taken)
 	}
 	g := &goWriter{imports: map[string]bool{"context": true, "log": true, "net/http": true, "time": true, "fmt": true, "io": true, "os": true}, declared: map[string]bool{}}
 	var f strings.Builder // the body of run

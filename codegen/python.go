@@ -8,14 +8,14 @@ import (
 )
 
 // pyTaken are names the Python snippet uses itself, and keywords.
-var pyTaken = []string{
+var pyReserved = set([]string{
 	"os", "json", "requests", "url", "headers", "more_headers", "payload", "form", "files",
 	"request", "response", "session", "quote", "quote_plus", "b64encode", "Path", "HTTPHeaderDict",
 	"name", "value", "False", "None", "True", "and", "as", "assert", "async", "await", "break",
 	"class", "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
 	"global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
 	"return", "try", "while", "with", "yield", "print", "str", "bytes",
-}
+})
 
 // pyMethods have a function of their own in requests.
 var pyMethods = map[string]string{
@@ -30,11 +30,8 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		return "", err
 	}
 	taken := map[string]bool{}
-	for _, n := range pyTaken {
-		taken[n] = true
-	}
 	for _, s := range q.secrets {
-		s.ident = identFor(s.env, false, taken)
+		s.ident = identFor(s.env, false, pyReserved, taken)
 	}
 	w := &pyWriter{}
 
