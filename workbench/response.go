@@ -154,7 +154,7 @@ func (r *responsePane) show(resp *send.Response, redact func(string) string) {
 	}
 	r.resp = resp
 	r.summary = fmt.Sprintf("[%s::b]%s[-::-]  %s  %s", statusColor(resp.StatusCode), Safe(resp.Status()),
-		resp.Timing.Total.Round(time.Millisecond), humanSize(resp.Size))
+		humanDuration(resp.Timing.Total), humanSize(resp.Size))
 	ct := resp.Header("Content-Type")
 	head := resp.Head
 	var text string
@@ -352,4 +352,16 @@ func (r *responsePane) secretValues(names []string) map[string]string {
 		}
 	}
 	return out
+}
+
+// humanDuration rounds a duration for display, keeping sub-millisecond
+// times readable.
+func humanDuration(d time.Duration) string {
+	switch {
+	case d < time.Millisecond:
+		return d.Round(time.Microsecond).String()
+	case d < time.Second:
+		return d.Round(time.Millisecond).String()
+	}
+	return d.Round(10 * time.Millisecond).String()
 }

@@ -80,7 +80,11 @@ func (w *Workbench) send() {
 				w.resp.show(resp, redactor(r))
 				var report string
 				report, secretVals = out.apply(w.s, path)
-				w.setStatus(report)
+				line := fmt.Sprintf("%s → %s", req.Name, resp.Status())
+				if report != "" {
+					line += "; " + report
+				}
+				w.setStatus(line)
 				w.draftChanged()
 			}
 			w.record(r, resp, err, req, path, secretVals)

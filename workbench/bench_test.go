@@ -1,0 +1,73 @@
+package workbench
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mistbench/mistbench/collections"
+)
+
+// bigCollection has n requests in folders of 20, Mist-like.
+func bigCollection(n int) *collections.Collection {
+	c := &collections.Collection{Name: "Big", Environments: []*collections.Environment{
+		{Name: "Local", Variables: []collections.Variable{{Key: "host", Value: "127.0.0.1:9"}, {Key: "site_id", Value: "s1"}}},
+	}}
+	var f *collections.Folder
+	for i := 0; i < n; i++ {
+		if i%20 == 0 {
+			f = &collections.Folder{Name: fmt.Sprintf("Tag %03d", i/20)}
+			c.Items = append(c.Items, f)
+		}
+		f.Items = append(f.Items, &collections.Request{
+			Name: fmt.Sprintf("Operation %04d", i), Method: []string{"GET", "POST", "PUT", "DELETE"}[i%4],
+			URL:      fmt.Sprintf("https://{{host}}/api/v1/sites/:site_id/things%d/:thing_id", i),
+			PathVars: []collections.Param{{Key: "site_id", Value: "{{site_id}}"}, {Key: "thing_id"}},
+		})
+	}
+	return c
+}
+
+// BenchmarkFirstFrame measures building the workbench on a 1,000-request
+// collection until its first frame is on the (simulated) screen.
+func BenchmarkFirstFrame(b *testing.B) {
+	for _, open := range []string{"", "Tag 000/Operation 0001"} {
+		name := "tree-only"
+		if open != "" {
+			name = "request-open"
+		}
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				b.StopTimer()
+				c := bigCollection(1000)
+				sim := tcell.NewSimulationScreen("UTF-8")
+				drawn := make(chan struct{}, 1)
+				b.StartTimer()
+
+				w, err := New(Config{Collection: c, Env: "Local", Screen: sim, Open: open})
+				if err != nil {
+					b.Fatal(err)
+				}
+				sim.SetSize(120, 40)
+				w.app.SetAfterDrawFunc(func(tcell.Screen) {
+					select {
+					case drawn <- struct{}{}:
+					default:
+					}
+				})
+				done := make(chan error, 1)
+				go func() { done <- w.Run(context.Background()) }()
+				<-drawn
+
+				b.StopTimer()
+				w.app.Stop()
+				if err := <-done; err != nil {
+					b.Fatal(err)
+				}
+				b.StartTimer()
+			}
+		})
+	}
+}
