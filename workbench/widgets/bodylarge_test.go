@@ -90,3 +90,61 @@ func TestBodyViewLargeJQ(t *testing.T) {
 		t.Errorf("length result:\n%s", got)
 	}
 }
+
+// writeMinified writes a minified JSON array of about size bytes.
+func writeMinified(t testing.TB, dir string, size int) string {
+	t.Helper()
+	var b bytes.Buffer
+	b.Grow(size + 256)
+	b.WriteString("[")
+	for n := 0; b.Len() < size; n++ {
+		fmt.Fprintf(&b, `{"id":"%08d","ssid":"wlan-%d","tags":["a","b"],"vlan":%d},`, n, n, n%4094)
+	}
+	b.WriteString(`{"id":"last","ssid":"needle-at-the-end"}]`)
+	path := filepath.Join(dir, "min.json")
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBodyViewLargeMinifiedIsPrettyPrinted(t *testing.T) {
+	dir := t.TempDir()
+	path := writeMinified(t, dir, 3<<20)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	v, l := newBody(t)
+	tmp := t.TempDir()
+	v.TmpDir = tmp
+	s := newScreen(t, 80, 12)
+	v.SetBody(f, fi.Size(), "application/json")
+	if !v.Formatting() {
+		t.Fatal("minified body not being formatted")
+	}
+	// The body as received shows at once.
+	l.runUntil(t, "first index chunk", func() bool { n, _ := v.Indexed(); return n > 0 })
+	if got := render(s, v); !strings.Contains(got, `[{"id":"00000000"`) {
+		t.Fatalf("raw first frame:\n%s", got)
+	}
+	l.runUntil(t, "pretty copy indexed", func() bool { _, done := v.Indexed(); return !v.Formatting() && done })
+	got := render(s, v)
+	golden(t, "body_minified_pretty", got)
+	typeText(v, "/needle")
+	press(v, 13)
+	l.runUntil(t, "search", func() bool { _, _, cur, done := v.Search(); return done && cur == 0 && v.search.pending < 0 })
+	if got := render(s, v); !strings.Contains(got, `"ssid": "needle-at-the-end"`) {
+		t.Errorf("search in the pretty copy:\n%s", got)
+	}
+	// The temporary copy goes with the body.
+	if ents, _ := os.ReadDir(tmp); len(ents) != 1 {
+		t.Errorf("temp dir holds %d files, want the one copy", len(ents))
+	}
+	v.SetText([]byte("{}"), "application/json")
+	if ents, _ := os.ReadDir(tmp); len(ents) != 0 {
+		t.Errorf("temp copy left behind: %v", ents)
+	}
+}

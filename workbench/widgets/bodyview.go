@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -55,6 +57,9 @@ type BodyView struct {
 	Debounce time.Duration
 	// HighlightLimit: bodies larger than this are not pretty-printed.
 	HighlightLimit int64
+	// TmpDir holds the pretty-printed copy of a large minified JSON body
+	// ("" for os.TempDir()); the copy is removed on SetBody and Close.
+	TmpDir string
 	// SaveName is offered as the file name when saving (w).
 	SaveName string
 
@@ -68,6 +73,9 @@ type BodyView struct {
 	body        *doc // what is shown without a filter
 	filtered    *doc // the jq result, nil without a filter
 	parsed      *parsedBody
+	tmp         *os.File // the pretty copy of a large body, owned here
+	formatting  bool     // a pretty copy is being written
+	formatRead  int64    // bytes of the body it has read
 
 	top, left int
 	rows      int // content rows at the last draw, for paging
@@ -139,6 +147,8 @@ func (v *BodyView) reset() {
 		v.filter.timer.Stop()
 	}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
+	v.dropTemp()
+	v.formatting, v.formatRead = false, 0
 	v.filtered, v.parsed, v.hlDoc, v.hlCache = nil, nil, nil, nil
 	v.top, v.left = 0, 0
 	v.search = searchState{cur: -1, pending: -1, gen: v.search.gen + 1}
@@ -153,6 +163,7 @@ func (v *BodyView) Close() {
 	if v.cancel != nil {
 		v.cancel()
 	}
+	v.dropTemp()
 	if v.filter.timer != nil {
 		v.filter.timer.Stop()
 	}
@@ -200,6 +211,9 @@ func (v *BodyView) SetBody(r io.ReaderAt, size int64, contentType string) {
 		// Too big to pretty-print up front; colouring costs only the
 		// rows on screen, so it stays.
 		v.body = &doc{r: r, size: size, lexer: lexerFor(contentType, head)}
+		if v.body.lexer == "json" && minified(head) {
+			v.startReformat()
+		}
 	}
 	v.startIndex(v.body)
 }
@@ -224,7 +238,7 @@ func (v *BodyView) current() *doc {
 // background with progress posted to the UI goroutine.
 func (v *BodyView) startIndex(d *doc) {
 	if d.size == 0 {
-		d.lines, d.done = []int64{0}, true
+		d.lines, d.done = indexOf(0), true
 		return
 	}
 	if d.size <= syncIndexLimit {
@@ -459,11 +473,18 @@ func (v *BodyView) drawStatus(screen tcell.Screen, x, y, w int) {
 		kind = d.lexer
 	}
 	if d == v.body && v.rawSize > v.HighlightLimit && !v.binary {
-		kind += " (large, as received)"
+		if v.tmp != nil {
+			kind += " (large, formatted)"
+		} else {
+			kind += " (large, as received)"
+		}
 	}
 	fmt.Fprintf(&b, "%s %s  line %d/%d", kind, FormatSize(v.rawSize), min(v.top+1, max(d.numLines(), 1)), d.numLines())
 	if !d.done && d.size > 0 {
 		fmt.Fprintf(&b, "  indexing %d%%", d.scanned*100/d.size)
+	}
+	if v.formatting && v.rawSize > 0 {
+		fmt.Fprintf(&b, "  formatting %d%%", v.formatRead*100/v.rawSize)
 	}
 	if d.err != nil {
 		fmt.Fprintf(&b, "  %v", d.err)
@@ -685,3 +706,64 @@ func (c ctxReader) Read(p []byte) (int, error) {
 	}
 	return c.r.Read(p)
 }
+
+// minified reports whether a JSON body's first bytes have long lines: it
+// came without line breaks, and is worth pretty-printing to a file.
+func minified(head []byte) bool {
+	return len(head)/(bytes.Count(head, []byte{'\n'})+1) > 512
+}
+
+// startReformat pretty-prints a large minified JSON body into a temporary
+// file in the background and shows that instead once it is complete. The
+// body as received stays on screen (and for jq, copy and save) meanwhile.
+func (v *BodyView) startReformat() {
+	ctx, raw, size, dir := v.ctx, v.raw, v.rawSize, v.TmpDir
+	v.formatting = true
+	go func() {
+		f, n, err := reindentToTemp(ctx, dir, raw, size, func(read int64) {
+			v.post(func() {
+				if ctx.Err() == nil {
+					v.formatRead = read
+				}
+			})
+		})
+		v.post(func() {
+			if ctx.Err() != nil {
+				if f != nil {
+					f.Close()
+					os.Remove(f.Name())
+				}
+				return
+			}
+			v.formatting = false
+			if err != nil {
+				if !errors.Is(err, errNotJSON) {
+					v.message, v.msgErr = err.Error(), true
+				}
+				return
+			}
+			old := v.body
+			v.tmp = f
+			v.body = &doc{r: f, size: n, lexer: "json"}
+			if v.filtered == nil {
+				v.top, v.left = 0, 0
+			}
+			v.startIndex(v.body)
+			if v.search.query != "" && v.search.doc == old {
+				v.runSearch(v.search.query)
+			}
+		})
+	}()
+}
+
+// dropTemp closes and removes the pretty copy of the body.
+func (v *BodyView) dropTemp() {
+	if v.tmp != nil {
+		v.tmp.Close()
+		os.Remove(v.tmp.Name())
+		v.tmp = nil
+	}
+}
+
+// Formatting reports whether a large minified body is being pretty-printed.
+func (v *BodyView) Formatting() bool { return v.formatting }

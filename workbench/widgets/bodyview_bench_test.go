@@ -129,3 +129,54 @@ func BenchmarkBodyViewSearch50MB(b *testing.B) {
 		l.runUntil(b, "search", func() bool { _, _, cur, done := v.Search(); return done && cur == 0 })
 	}
 }
+
+// BenchmarkBodyViewMinified50MB: a 50 MB JSON body without line breaks:
+// the first frame (the body as received) and the time until the
+// pretty-printed copy is written and indexed, with the peak heap.
+func BenchmarkBodyViewMinified50MB(b *testing.B) {
+	path := writeMinified(b, b.TempDir(), bench50MB)
+	f, err := os.Open(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	s := newScreen(b, 120, 40)
+	tmp := b.TempDir()
+	b.Run("first-frame", func(b *testing.B) {
+		for b.Loop() {
+			l := newLoop()
+			v := NewBodyView(l.post)
+			v.TmpDir = tmp
+			v.SetBody(f, fi.Size(), "application/json")
+			l.runUntil(b, "first chunk", func() bool { n, _ := v.Indexed(); return n > 0 })
+			render(s, v)
+			b.StopTimer()
+			v.Close()
+			b.StartTimer()
+		}
+	})
+	b.Run("formatted", func(b *testing.B) {
+		var peak uint64
+		for b.Loop() {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			base := ms.HeapInuse
+			l := newLoop()
+			v := NewBodyView(l.post)
+			v.TmpDir = tmp
+			v.OnProgress = func(int64, int64, bool) {
+				runtime.ReadMemStats(&ms)
+				if ms.HeapInuse > base && ms.HeapInuse-base > peak {
+					peak = ms.HeapInuse - base
+				}
+			}
+			v.SetBody(f, fi.Size(), "application/json")
+			l.runUntil(b, "formatted", func() bool { _, done := v.Indexed(); return !v.Formatting() && done && v.tmp != nil })
+			render(s, v)
+			v.Close()
+		}
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
+}

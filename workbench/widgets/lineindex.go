@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 )
 
@@ -22,13 +23,61 @@ const indexChunk = 1 << 20
 // so small responses draw complete on the first frame.
 const syncIndexLimit = 256 << 10
 
+// blockBits sets the lines per block of a lineIndex (65,536). A block's
+// offsets are relative to its base; 65,536 lines of at most maxLineBytes
+// span 256 MB, so they fit in a uint32.
+const blockBits = 16
+
+// lineIndex holds line start offsets at 4 bytes a line, in fixed-size
+// blocks that are allocated once and never copied: a 50 MB body of short
+// lines (7 million) takes 30 MB, with no doubling on growth.
+type lineIndex struct {
+	bases  []int64
+	blocks [][]uint32
+	n      int
+}
+
+func (x *lineIndex) len() int { return x.n }
+
+// at returns the start of line i (0 <= i < len).
+func (x *lineIndex) at(i int) int64 {
+	b := i >> blockBits
+	return x.bases[b] + int64(x.blocks[b][i&(1<<blockBits-1)])
+}
+
+// add appends the start of the next line.
+func (x *lineIndex) add(off int64) {
+	b := x.n >> blockBits
+	if b == len(x.blocks) {
+		x.bases = append(x.bases, off)
+		x.blocks = append(x.blocks, make([]uint32, 0, 1<<blockBits))
+	}
+	x.blocks[b] = append(x.blocks[b], uint32(off-x.bases[b]))
+	x.n++
+}
+
+// snapshot returns a copy that later adds do not touch: the block arrays
+// are shared, but add only writes past the lengths the copy holds.
+func (x *lineIndex) snapshot() lineIndex {
+	return lineIndex{bases: slices.Clone(x.bases), blocks: slices.Clone(x.blocks), n: x.n}
+}
+
+// indexOf builds a lineIndex from offsets, for tests.
+func indexOf(offs ...int64) lineIndex {
+	var x lineIndex
+	for _, o := range offs {
+		x.add(o)
+	}
+	return x
+}
+
 // doc is a read-only text held outside the widget (a file or a byte slice)
 // with the start offset of each display line. It is owned by the UI
 // goroutine; the indexer builds a private slice and publishes prefixes of it.
 type doc struct {
 	r       io.ReaderAt
 	size    int64
-	lines   []int64 // start of each display line; lines[0] == 0
+	lines   lineIndex // start of each display line; the first is 0
 	scanned int64   // bytes indexed so far
 	done    bool
 	err     error
@@ -38,22 +87,22 @@ type doc struct {
 // numLines is the count of lines known complete.
 func (d *doc) numLines() int {
 	if d.done {
-		return len(d.lines)
+		return d.lines.len()
 	}
-	if len(d.lines) == 0 {
+	if d.lines.len() == 0 {
 		return 0
 	}
-	return len(d.lines) - 1 // the last one may still grow
+	return d.lines.len() - 1 // the last one may still grow
 }
 
 // lineSpan returns the byte range of line i without its line terminator.
 func (d *doc) lineSpan(i int) (start, end int64) {
-	if i < 0 || i >= len(d.lines) {
+	if i < 0 || i >= d.lines.len() {
 		return 0, 0
 	}
-	start = d.lines[i]
-	if i+1 < len(d.lines) {
-		end = d.lines[i+1]
+	start = d.lines.at(i)
+	if i+1 < d.lines.len() {
+		end = d.lines.at(i + 1)
 	} else if d.done {
 		end = d.size
 	} else {
@@ -65,10 +114,10 @@ func (d *doc) lineSpan(i int) (start, end int64) {
 // lineOf returns the line holding byte offset off, or -1 if that part of the
 // text is not indexed yet.
 func (d *doc) lineOf(off int64) int {
-	if len(d.lines) == 0 || off < 0 || (!d.done && off >= d.scanned) || off > d.size {
+	if d.lines.len() == 0 || off < 0 || (!d.done && off >= d.scanned) || off > d.size {
 		return -1
 	}
-	return sort.Search(len(d.lines), func(i int) bool { return d.lines[i] > off }) - 1
+	return sort.Search(d.lines.len(), func(i int) bool { return d.lines.at(i) > off }) - 1
 }
 
 // readRange reads [start, end) into buf (grown as needed).
@@ -101,7 +150,7 @@ func trimEOL(b []byte) []byte {
 
 // indexProgress is one published state of an index being built.
 type indexProgress struct {
-	lines   []int64
+	lines   lineIndex
 	scanned int64
 	done    bool
 	err     error
@@ -110,9 +159,10 @@ type indexProgress struct {
 // buildIndex scans r and reports line starts through progress: after the
 // first chunk (so the first screen appears at once), then every reportEvery
 // bytes, then at the end. The lines slice passed is a prefix that is never
-// written again, so the receiver may keep it without copying.
+// changed again, so the receiver may keep it without copying.
 func buildIndex(ctx context.Context, r io.ReaderAt, size int64, reportEvery int64, progress func(indexProgress)) {
-	lines := make([]int64, 1, 1024)
+	var lines lineIndex
+	lines.add(0)
 	buf := make([]byte, indexChunk)
 	var off, lineStart, lastReport int64
 	first := true
@@ -129,7 +179,7 @@ func buildIndex(ctx context.Context, r io.ReaderAt, size int64, reportEvery int6
 			if err == nil {
 				err = io.ErrUnexpectedEOF
 			}
-			progress(indexProgress{lines: lines, scanned: off, done: true, err: fmt.Errorf("index body at %d: %w", off, err)})
+			progress(indexProgress{lines: lines.snapshot(), scanned: off, done: true, err: fmt.Errorf("index body at %d: %w", off, err)})
 			return
 		}
 		chunk := buf[:n]
@@ -145,14 +195,14 @@ func buildIndex(ctx context.Context, r io.ReaderAt, size int64, reportEvery int6
 				for k := 0; k < 3 && p > off && p-off < int64(len(chunk)) && chunk[p-off]&0xC0 == 0x80; k++ {
 					p--
 				}
-				lines = append(lines, p)
+				lines.add(p)
 				lineStart = p
 			}
 			if j < 0 {
 				break
 			}
 			if limit+1 < size {
-				lines = append(lines, limit+1)
+				lines.add(limit + 1)
 			}
 			lineStart = limit + 1
 			i += j + 1
@@ -162,9 +212,9 @@ func buildIndex(ctx context.Context, r io.ReaderAt, size int64, reportEvery int6
 			first = false
 			lastReport = off
 			if off < size {
-				progress(indexProgress{lines: lines[:len(lines):len(lines)], scanned: off})
+				progress(indexProgress{lines: lines.snapshot(), scanned: off})
 			}
 		}
 	}
-	progress(indexProgress{lines: lines[:len(lines):len(lines)], scanned: size, done: true})
+	progress(indexProgress{lines: lines.snapshot(), scanned: size, done: true})
 }

@@ -14,7 +14,7 @@ func indexAll(t testing.TB, data []byte) indexProgress {
 	calls := 0
 	buildIndex(context.Background(), bytes.NewReader(data), int64(len(data)), 1<<20, func(p indexProgress) {
 		calls++
-		if p.scanned < last.scanned || len(p.lines) < len(last.lines) {
+		if p.scanned < last.scanned || p.lines.len() < last.lines.len() {
 			t.Fatalf("progress went backwards")
 		}
 		last = p
@@ -36,7 +36,8 @@ func TestBuildIndexExact(t *testing.T) {
 		{"a\r\nb\n\n", []int64{0, 3, 5}},
 		{"\n\n\n", []int64{0, 1, 2}},
 	} {
-		if got := indexAll(t, []byte(tc.in)).lines; !reflect.DeepEqual(got, tc.want) {
+		idx := indexAll(t, []byte(tc.in)).lines
+		if got := allLines(&idx); !reflect.DeepEqual(got, tc.want) {
 			t.Errorf("%q: lines %v, want %v", tc.in, got, tc.want)
 		}
 	}
@@ -58,7 +59,8 @@ func TestBuildIndexProperties(t *testing.T) {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
 		data := b.Bytes()
-		lines := indexAll(t, data).lines
+		idx := indexAll(t, data).lines
+		lines := allLines(&idx)
 		if lines[0] != 0 {
 			t.Fatal("first line does not start at 0")
 		}
@@ -103,5 +105,36 @@ func TestSearchDocAcrossChunks(t *testing.T) {
 	searchDoc(context.Background(), bytes.NewReader([]byte("ababab")), 6, []byte("abab"), false, 1<<30, func(r searchResult) { res = r })
 	if !reflect.DeepEqual(res.matches, []int64{0, 2}) {
 		t.Errorf("overlapping matches %v", res.matches)
+	}
+}
+
+func allLines(x *lineIndex) []int64 {
+	out := make([]int64, x.len())
+	for i := range out {
+		out[i] = x.at(i)
+	}
+	return out
+}
+
+// TestLineIndexBlocks crosses block boundaries and checks that a snapshot
+// does not see later additions.
+func TestLineIndexBlocks(t *testing.T) {
+	var x lineIndex
+	n := 3<<blockBits + 5
+	for i := 0; i < n; i++ {
+		x.add(int64(i) * 4000)
+		if i == 1<<blockBits {
+			snap := x.snapshot()
+			defer func() {
+				if snap.len() != 1<<blockBits+1 || snap.at(snap.len()-1) != int64(1<<blockBits)*4000 {
+					t.Errorf("snapshot changed: len %d", snap.len())
+				}
+			}()
+		}
+	}
+	for _, i := range []int{0, 1, 1<<blockBits - 1, 1 << blockBits, 2<<blockBits + 7, n - 1} {
+		if got := x.at(i); got != int64(i)*4000 {
+			t.Errorf("at(%d) = %d", i, got)
+		}
 	}
 }
