@@ -78,7 +78,7 @@ type doc struct {
 	r       io.ReaderAt
 	size    int64
 	lines   lineIndex // start of each display line; the first is 0
-	scanned int64   // bytes indexed so far
+	scanned int64     // bytes indexed so far
 	done    bool
 	err     error
 	lexer   string // chroma lexer name, "" for plain text
