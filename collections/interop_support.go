@@ -2,6 +2,7 @@ package collections
 
 import (
 	"encoding/base64"
+	"fmt"
 	"strings"
 )
 
@@ -55,4 +56,40 @@ func LooksSecret(name string) bool {
 		}
 	}
 	return n == "auth" || n == "authorization" || n == "key" || n == "pass" || n == "psk"
+}
+
+// UniqueNames renames items whose names repeat within a folder
+// (case-insensitively, as the store requires) by appending " (2)", " (3)"...;
+// importers call it because other formats allow duplicates. It returns how
+// many items were renamed.
+func UniqueNames(items []Item) int {
+	n := 0
+	seen := map[string]bool{}
+	for _, it := range items {
+		if f, ok := it.(*Folder); ok {
+			n += UniqueNames(f.Items)
+		}
+	}
+	for _, it := range items {
+		name := it.ItemName()
+		if !seen[strings.ToLower(name)] {
+			seen[strings.ToLower(name)] = true
+			continue
+		}
+		for i := 2; ; i++ {
+			cand := fmt.Sprintf("%s (%d)", name, i)
+			if !seen[strings.ToLower(cand)] {
+				seen[strings.ToLower(cand)] = true
+				switch it := it.(type) {
+				case *Folder:
+					it.Name = cand
+				case *Request:
+					it.Name = cand
+				}
+				n++
+				break
+			}
+		}
+	}
+	return n
 }

@@ -121,6 +121,9 @@ func Parse(data []byte, name string) (*collections.Collection, *Report, error) {
 	if len(folders) == 1 {
 		c.Items = c.Items[0].(*collections.Folder).Items
 	}
+	if n := collections.UniqueNames(c.Items); n > 0 {
+		rep.Convert("name", "%d requests renamed \"name (2)\"...: names in a folder must differ", n)
+	}
 	return c, rep, nil
 }
 

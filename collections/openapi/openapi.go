@@ -217,6 +217,9 @@ func (im *importer) collection() *collections.Collection {
 		}
 	}
 	c.Items = append(c.Items, untagged...)
+	if n := collections.UniqueNames(c.Items); n > 0 {
+		im.rep.Convert("name", "%d requests renamed \"name (2)\"...: names in a folder must differ", n)
+	}
 	c.Variables = append(c.Variables, im.vars...)
 	return c
 }
@@ -400,7 +403,7 @@ func (im *importer) request(o op) *collections.Request {
 	if r.Description == "" && o.op.Summary != "" && o.op.OperationID != "" {
 		r.Description = o.op.Summary
 	}
-	if o.op.OperationID != "" {
+	if o.op.OperationID != "" && o.op.OperationID != r.Name {
 		r.Description = strings.TrimSpace(r.Description + "\n\noperationId: " + o.op.OperationID)
 	}
 	if o.op.Deprecated {

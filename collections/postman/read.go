@@ -101,6 +101,9 @@ func readBytes(data []byte, name string) (*collections.Collection, *Report, erro
 		}
 	}
 	c.Items = im.items(pc.Item, "")
+	if n := collections.UniqueNames(c.Items); n > 0 {
+		rep.Convert("name", "%d items renamed \"name (2)\"...: names in a folder must differ", n)
+	}
 	return c, rep, nil
 }
 
