@@ -12,6 +12,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"mime"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -214,6 +215,7 @@ type request struct {
 	form     []formField // bodyForm: raw keys and values
 	formEnc  []value     // bodyForm: each field encoded as "k=v"
 	parts    []part
+	boundary string // a multipart boundary the request fixes
 	file     string
 
 	timeout      time.Duration
@@ -316,6 +318,21 @@ func prepare(r *collections.Resolved, opts Options) (*request, error) {
 		}
 	case collections.BodyMultipart:
 		q.bodyKind = bodyMultipart
+		// As the engine does: a Content-Type with a boundary is kept and the
+		// body built with that boundary; any other is the library's.
+		kept := q.headers[:0]
+		for _, h := range q.headers {
+			if strings.EqualFold(h.name, "Content-Type") {
+				lit, _ := h.value.literal()
+				if _, params, err := mime.ParseMediaType(lit); err == nil && params["boundary"] != "" && q.boundary == "" {
+					q.boundary = params["boundary"]
+					kept = append(kept, h)
+				}
+				continue
+			}
+			kept = append(kept, h)
+		}
+		q.headers = kept
 		for _, rp := range r.Body.Parts {
 			if rp.Name == "" {
 				return nil, errors.New("codegen: a multipart part has no name")

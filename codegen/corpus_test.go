@@ -24,6 +24,9 @@ type tcase struct {
 	// noRoundTrip skips the curl importer round trip (run-time encoding,
 	// pipes and redirect options the importer is not asked to keep).
 	noRoundTrip bool
+	// curlOwnBoundary: curl cannot send a boundary the request fixes; its
+	// Content-Type may differ in the boundary only.
+	curlOwnBoundary bool
 }
 
 // secretValues are the secrets of the corpus collection: what the snippets
@@ -209,6 +212,14 @@ func corpus() []tcase {
 				{Name: "bin", Value: "a\x00b"},
 				{Name: "bintyped", Value: "c\x00d", ContentType: "application/octet-stream"},
 			}}}},
+		{name: "multipart_user_boundary", curlOwnBoundary: true, req: &collections.Request{Method: "POST", URL: "http://{{base}}/mp",
+			Headers: []collections.Param{p("Content-Type", "multipart/form-data; boundary=mistbench-fixed-boundary-42")},
+			Body: collections.Body{Kind: collections.BodyMultipart, Parts: []collections.Part{
+				{Name: "text", Value: "v"}, {Name: "typed", Value: "{}", ContentType: "application/json"}, {Name: "file", File: "notes.txt"},
+			}}}},
+		{name: "multipart_user_type_without_boundary", req: &collections.Request{Method: "POST", URL: "http://{{base}}/mp",
+			Headers: []collections.Param{p("Content-Type", "multipart/form-data")},
+			Body:    collections.Body{Kind: collections.BodyMultipart, Parts: []collections.Part{{Name: "text", Value: "v"}}}}},
 		{name: "file_body", req: &collections.Request{Method: "PUT", URL: "http://{{base}}/file",
 			Body: collections.Body{Kind: collections.BodyFile, File: "all bytes.bin"}}},
 		{name: "method_custom", req: &collections.Request{Method: "PURGE", URL: "http://{{base}}/cache"}},

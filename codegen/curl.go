@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"mime"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -52,6 +53,13 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 	args = append(args, url)
 	first := len(args) // the method, URL and URL options go on the first line
 	for _, h := range q.headers {
+		if q.boundary != "" && strings.EqualFold(h.name, "Content-Type") {
+			// curl appends its own boundary to any multipart Content-Type.
+			lit, _ := h.value.literal()
+			mt, _, _ := mime.ParseMediaType(lit)
+			b.WriteString("# curl picks the multipart boundary; the request sets boundary=" + safeComment(q.boundary) + ".\n")
+			h.value = value{segs: []seg{{lit: mt}}}
+		}
 		if lit, ok := h.value.literal(); ok && lit == "" {
 			args = append(args, "--header "+ShellQuote(h.name+";")) // "Name:" would remove the header
 			continue

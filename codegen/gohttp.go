@@ -77,6 +77,9 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		g.imports["bytes"] = true
 		g.imports["mime/multipart"] = true
 		f.WriteString("\tvar body bytes.Buffer\n\tmw := multipart.NewWriter(&body)\n")
+		if q.boundary != "" {
+			f.WriteString("\tif err := mw.SetBoundary(" + GoString(q.boundary) + "); err != nil {\n\t\treturn err\n\t}\n")
+		}
 		for _, p := range q.parts {
 			g.multipartPart(&f, p)
 		}
@@ -104,7 +107,7 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		f.WriteString("\treq.Header.Add(" + strconv.Quote(h.name) + ", " + g.expr(h.value, true) + ")\n")
 	}
 	if q.bodyKind == bodyMultipart {
-		if _, set := r.HeaderValue("Content-Type"); !set {
+		if q.boundary == "" {
 			f.WriteString("\treq.Header.Set(\"Content-Type\", mw.FormDataContentType())\n")
 		}
 	}

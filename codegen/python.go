@@ -56,21 +56,25 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		body.WriteString("]\n")
 		dataArg = "form"
 	case bodyMultipart:
+		// requests picks the boundary; with one fixed by the request,
+		// urllib3 encodes the body with it.
+		fixed := q.boundary != ""
 		body.WriteString("files = [")
 		for i, p := range q.parts {
 			if i > 0 {
 				body.WriteString(",")
 			}
-			body.WriteString("\n    (" + PyStr(p.name) + ", (")
-			if p.file != "" {
+			body.WriteString("\n    (" + PyStr(p.name) + ", ")
+			switch {
+			case p.file != "":
 				w.path = true
-				body.WriteString(w.str(p.fileName) + ", Path(" + w.str(p.file) + ").read_bytes(), " + PyStr(p.contentType) + ")")
-			} else {
-				body.WriteString("None, " + w.textExpr(p.value))
-				if p.contentType != "" {
-					body.WriteString(", " + PyStr(p.contentType))
-				}
-				body.WriteString(")")
+				body.WriteString("(" + w.str(p.fileName) + ", Path(" + w.str(p.file) + ").read_bytes(), " + PyStr(p.contentType) + ")")
+			case p.contentType != "":
+				body.WriteString("(None, " + w.textExpr(p.value) + ", " + PyStr(p.contentType) + ")")
+			case fixed:
+				body.WriteString(w.textExpr(p.value))
+			default:
+				body.WriteString("(None, " + w.textExpr(p.value) + ")")
 			}
 			body.WriteString(")")
 		}
@@ -78,7 +82,13 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 			body.WriteString(",\n")
 		}
 		body.WriteString("]\n")
-		filesArg = "files"
+		if fixed {
+			w.encodeMultipart = true
+			body.WriteString("payload, _ = encode_multipart_formdata(files, boundary=" + w.str(q.boundary) + ")\n")
+			dataArg = "payload"
+		} else {
+			filesArg = "files"
+		}
 	case bodyFile:
 		w.path = true
 		body.WriteString("payload = Path(" + w.str(q.file) + ").read_bytes()\n")
@@ -140,8 +150,13 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		b.WriteString("from urllib.parse import quote_plus\n")
 	}
 	b.WriteString("\nimport requests\n")
-	if len(more) > 0 {
+	switch {
+	case len(more) > 0 && w.encodeMultipart:
+		b.WriteString("from urllib3 import HTTPHeaderDict, encode_multipart_formdata\n")
+	case len(more) > 0:
 		b.WriteString("from urllib3 import HTTPHeaderDict\n")
+	case w.encodeMultipart:
+		b.WriteString("from urllib3 import encode_multipart_formdata\n")
 	}
 	b.WriteString("\n")
 	for _, s := range q.secrets {
@@ -224,7 +239,7 @@ func pyCall(head string, args []string) string {
 }
 
 type pyWriter struct {
-	b64, path, quote, quotePlus bool
+	b64, path, quote, quotePlus, encodeMultipart bool
 }
 
 // str writes a literal: str when it is valid UTF-8, else bytes.
