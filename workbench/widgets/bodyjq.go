@@ -33,6 +33,7 @@ func (v *BodyView) setFilter(text string) {
 	f.text, f.err = text, ""
 	if strings.TrimSpace(text) == "" {
 		f.running = false
+		v.parsed = nil // the decoded body can be hundreds of MB: let it go
 		v.setFiltered(nil)
 		return
 	}
@@ -112,43 +113,121 @@ func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size i
 	if err != nil {
 		return nil, fmt.Errorf("jq: %w", err)
 	}
+	var out bytes.Buffer
+	if streamable(q) {
+		ok, err := runStreaming(ctx, code, raw, size, &out)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			return finishOutput(&out), nil
+		}
+		out.Reset()
+	}
 	values, err := pb.decode(bodyCtx, raw, size)
 	if err != nil {
 		return nil, err
 	}
-	var out bytes.Buffer
 	for _, in := range values {
-		iter := code.RunWithContext(ctx, in)
-		for {
-			val, ok := iter.Next()
-			if !ok {
+		if err := runOne(ctx, code, in, &out); err != nil {
+			if errors.Is(err, errOutputFull) {
 				break
 			}
-			if err, ok := val.(error); ok {
-				var halt *gojq.HaltError
-				if errors.As(err, &halt) && halt.Value() == nil {
-					break
-				}
-				return nil, fmt.Errorf("jq: %w", err)
-			}
-			b, err := gojq.Marshal(val)
-			if err != nil {
-				return nil, fmt.Errorf("jq: %w", err)
-			}
-			if err := json.Indent(&out, b, "", "  "); err != nil {
-				out.Write(b)
-			}
-			out.WriteByte('\n')
-			if out.Len() > maxFilterOutput {
-				out.WriteString("… (result cut at 64 MB)\n")
-				return out.Bytes(), nil
-			}
+			return nil, err
 		}
+	}
+	return finishOutput(&out), nil
+}
+
+// errOutputFull stops a run whose result reached maxFilterOutput.
+var errOutputFull = errors.New("jq result cut at 64 MB")
+
+func finishOutput(out *bytes.Buffer) []byte {
+	if out.Len() > maxFilterOutput {
+		out.WriteString("… (result cut at 64 MB)\n")
 	}
 	if out.Len() == 0 {
 		out.WriteString("(no output)\n")
 	}
-	return out.Bytes(), nil
+	return out.Bytes()
+}
+
+// streamable reports whether the program starts with .[] and pipes each
+// element through the rest (".[] | select(...)", ".[].name"): then it can
+// run on one element of a top-level array at a time, as on [element],
+// without decoding the whole body (a 50 MB body decodes to several
+// hundred MB of Go values).
+func streamable(q *gojq.Query) bool {
+	if q.Meta != nil || len(q.Imports) > 0 {
+		return false
+	}
+	for q.Op == gojq.OpPipe {
+		if len(q.Patterns) > 0 { // ".[] as $x | f" reads the whole input in f
+			return false
+		}
+		q = q.Left
+	}
+	t := q.Term
+	return q.Op == 0 && t != nil && t.Type == gojq.TermTypeIdentity && len(t.SuffixList) > 0 && t.SuffixList[0].Iter
+}
+
+// runStreaming runs code on [element] for each element of the body's
+// top-level array. It reports false, with no error, when the body is not
+// exactly one array, and the caller decodes it whole instead.
+func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size int64, out *bytes.Buffer) (bool, error) {
+	dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
+		return false, nil
+	}
+	for dec.More() {
+		var el any
+		if err := dec.Decode(&el); err != nil {
+			return false, fmt.Errorf("body is not JSON: %w", err)
+		}
+		if err := runOne(ctx, code, []any{el}, out); err != nil {
+			if errors.Is(err, errOutputFull) {
+				return true, nil
+			}
+			return false, err
+		}
+	}
+	if _, err := dec.Token(); err != nil {
+		return false, fmt.Errorf("body is not JSON: %w", err)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return false, nil // more after the array (NDJSON): run on the whole
+	}
+	return true, nil
+}
+
+// runOne appends the outputs of code on one input to out, pretty-printed.
+func runOne(ctx context.Context, code *gojq.Code, in any, out *bytes.Buffer) error {
+	iter := code.RunWithContext(ctx, in)
+	for {
+		val, ok := iter.Next()
+		if !ok {
+			return nil
+		}
+		if err, ok := val.(error); ok {
+			var halt *gojq.HaltError
+			if errors.As(err, &halt) && halt.Value() == nil {
+				return nil
+			}
+			return fmt.Errorf("jq: %w", err)
+		}
+		b, err := gojq.Marshal(val)
+		if err != nil {
+			return fmt.Errorf("jq: %w", err)
+		}
+		if err := json.Indent(out, b, "", "  "); err != nil {
+			out.Write(b)
+		}
+		out.WriteByte('\n')
+		if out.Len() > maxFilterOutput {
+			return errOutputFull
+		}
+	}
 }
 
 // Copy hands the shown text (the jq result, or the body) to OnCopy.

@@ -5,6 +5,7 @@ import (
 	"os"
 	"runtime"
 	"testing"
+	"time"
 
 	"github.com/gdamore/tcell/v2"
 )
@@ -179,4 +180,56 @@ func BenchmarkBodyViewMinified50MB(b *testing.B) {
 		}
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	})
+}
+
+// BenchmarkBodyViewJQ50MB: a jq filter over a 50 MB body (on disk), from the
+// keystroke to the result, with the peak heap (the body decoded in memory).
+func BenchmarkBodyViewJQ50MB(b *testing.B) {
+	f, size := openLarge(b)
+	for _, q := range []string{`.[] | select(.ssid == "wlan-7") | .id`, `length`} {
+		b.Run(q, func(b *testing.B) {
+			var peak uint64
+			for b.Loop() {
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapInuse
+				l := newLoop()
+				v := NewBodyView(l.post)
+				v.Debounce = 0
+				v.SetBody(f, size, "application/json")
+				done := false
+				v.OnFilterDone = func() { done = true }
+				v.setFilter(q)
+				stop := make(chan struct{})
+				sampled := make(chan struct{})
+				go func() { // sample the heap while jq runs
+					defer close(sampled)
+					tick := time.NewTicker(10 * time.Millisecond)
+					defer tick.Stop()
+					var m runtime.MemStats
+					for {
+						runtime.ReadMemStats(&m)
+						if m.HeapInuse > base && m.HeapInuse-base > peak {
+							peak = m.HeapInuse - base
+						}
+						select {
+						case <-stop:
+							return
+						case <-tick.C:
+						}
+					}
+				}()
+				l.runUntil(b, "jq", func() bool { return done })
+				close(stop)
+				<-sampled
+				if _, _, err := v.Filtering(); err != "" {
+					b.Fatal(err)
+				}
+				v.Close()
+			}
+			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+			b.ReportMetric(float64(peak)/float64(size), "peak-heap/body")
+		})
+	}
 }
