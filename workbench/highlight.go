@@ -139,16 +139,9 @@ func HighlightURL(raw string, unresolved []string) string {
 }
 
 func highlightPathVars(s string, bad map[string]bool) string {
-	segs := strings.Split(s, "/")
+	path, query, hasQuery := strings.Cut(s, "?")
+	segs := strings.Split(path, "/")
 	for i, seg := range segs {
-		if strings.Contains(seg, "?") {
-			segs[i] = Safe(seg)
-			// Nothing after the query is a path.
-			for j := i + 1; j < len(segs); j++ {
-				segs[j] = Safe(segs[j])
-			}
-			break
-		}
 		if name, ok := pathVar(seg); ok {
 			col := "green"
 			if bad[":"+name] {
@@ -159,7 +152,11 @@ func highlightPathVars(s string, bad map[string]bool) string {
 		}
 		segs[i] = Safe(seg)
 	}
-	return strings.Join(segs, "/")
+	out := strings.Join(segs, "/")
+	if hasQuery {
+		out += Safe("?" + query)
+	}
+	return out
 }
 
 func pathVar(seg string) (string, bool) {

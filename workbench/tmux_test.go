@@ -105,7 +105,9 @@ func TestDemoInTmux(t *testing.T) {
 	s.keys("BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace", "BSpace")
 	s.keys("-l", `Lab-Renamed"`)
 	s.keys("Escape")
-	s.waitFor("✓ valid JSON", `"ssid": "Lab-Renamed"`, "WLANs/Rename SSID ●")
+	// Wait for Esc to land before the next key: ESC followed at once by
+	// another key reads as Alt+key in any terminal.
+	s.waitFor("✓ valid JSON", `"ssid": "Lab-Renamed"`, "WLANs/Rename SSID ●", "Enter edits")
 	s.keys("C-r")
 	s.waitFor("Rename SSID → 200 OK")
 

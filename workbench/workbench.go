@@ -200,6 +200,9 @@ func (w *Workbench) build() {
 		AddItem(w.footer, 1, 0, false)
 	w.pages = tview.NewPages().AddPage("main", layout, true, true)
 	w.app.SetRoot(w.pages, true).SetFocus(w.tree.view)
+	// Mouse clicks focus and select; pasted text arrives as one paste, so a
+	// pasted body never runs key bindings.
+	w.app.EnableMouse(true).EnablePaste(true)
 	w.app.SetInputCapture(w.capture)
 	w.app.SetBeforeDrawFunc(func(sc tcell.Screen) bool {
 		w.scr = sc
@@ -268,6 +271,9 @@ func (w *Workbench) capture(ev *tcell.EventKey) *tcell.EventKey {
 			if w.inflight != nil {
 				w.cancelSend()
 				return nil
+			}
+			if _, list := focused.(*tview.List); list {
+				return ev // an open drop-down closes
 			}
 			if w.editor.leaveField(focused) {
 				return nil

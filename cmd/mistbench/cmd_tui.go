@@ -41,10 +41,7 @@ func runWorkbench(cmd *cobra.Command, io streams, args []string) error {
 	if err != nil {
 		return fmt.Errorf("opening the history: %w", err)
 	}
-	env := ""
-	if len(c.Environments) > 0 {
-		env = c.Environments[0].Name
-	}
+	env := defaultEnv(c)
 	return workbench.Run(cmd.Context(), workbench.Config{Collection: c, Env: env, Secrets: store, History: hist})
 }
 
@@ -66,4 +63,18 @@ func workbenchDir(args []string) (string, error) {
 		}
 	}
 	return dir, nil
+}
+
+// defaultEnv picks the environment the workbench opens with: the sandbox,
+// else the first Mist cloud, else the first environment there is.
+func defaultEnv(c *collections.Collection) string {
+	for _, name := range []string{"Sandbox", "Global 01"} {
+		if c.Environment(name) != nil {
+			return name
+		}
+	}
+	if len(c.Environments) > 0 {
+		return c.Environments[0].Name
+	}
+	return ""
 }
