@@ -85,6 +85,7 @@ type BodyView struct {
 
 	mode   promptMode
 	prompt *tview.InputField
+	keys   []bodyBinding
 
 	search  searchState
 	filter  filterState
@@ -132,6 +133,10 @@ func NewBodyView(post func(func())) *BodyView {
 		SetLabelStyle(tcell.StyleDefault.Foreground(tcell.ColorYellow))
 	v.prompt.SetDoneFunc(v.promptDone)
 	v.prompt.SetChangedFunc(v.promptChanged)
+	// The default table always parses (TestBodyViewKeys); were an entry
+	// ever bad, SetKeys would leave the view with no keys, which that test
+	// also catches.
+	_ = v.SetKeys(DefaultBodyKeys)
 	v.reset()
 	v.body = &doc{r: bytes.NewReader(nil), done: true}
 	return v
@@ -525,77 +530,139 @@ func (v *BodyView) drawStatus(screen tcell.Screen, x, y, w int) {
 	}
 }
 
-// BodyKeys lists the view's own keys for the help overlay.
-var BodyKeys = []struct{ Key, Help string }{
-	{"j/k ↑/↓", "scroll"},
-	{"h/l ←/→", "scroll sideways"},
-	{"g/G", "top/bottom"},
-	{"PgUp/PgDn space", "page"},
-	{"/", "search"},
-	{"n/N", "next/previous match"},
-	{"|", "jq filter (Esc clears)"},
-	{"y", "copy body or filter result"},
-	{"w", "save body to a file"},
+// BodyAction names something the body view does on a key.
+type BodyAction string
+
+// The body view's actions.
+const (
+	BodyDown     BodyAction = "body-down"
+	BodyUp       BodyAction = "body-up"
+	BodyPageDown BodyAction = "body-page-down"
+	BodyPageUp   BodyAction = "body-page-up"
+	BodyTop      BodyAction = "body-top"
+	BodyBottom   BodyAction = "body-bottom"
+	BodyLeft     BodyAction = "body-left"
+	BodyRight    BodyAction = "body-right"
+	BodySearch   BodyAction = "body-search"
+	BodyNext     BodyAction = "body-next-match"
+	BodyPrev     BodyAction = "body-previous-match"
+	BodyFilter   BodyAction = "body-jq-filter"
+	BodyCopy     BodyAction = "body-copy"
+	BodySave     BodyAction = "body-save"
+)
+
+// BodyKey binds a key (as ParseKey reads it) to a body action.
+type BodyKey struct {
+	Key    string
+	Action BodyAction
+	Help   string
 }
 
-// InputHandler handles scrolling, search, filter, copy and save keys.
+// DefaultBodyKeys is the body view's key table, for dispatch and for the
+// help overlay. Replace it per view with SetKeys.
+var DefaultBodyKeys = []BodyKey{
+	{"j", BodyDown, "scroll down"},
+	{"down", BodyDown, "scroll down"},
+	{"k", BodyUp, "scroll up"},
+	{"up", BodyUp, "scroll up"},
+	{"pgdn", BodyPageDown, "page down"},
+	{"space", BodyPageDown, "page down"},
+	{"ctrl+f", BodyPageDown, "page down"},
+	{"pgup", BodyPageUp, "page up"},
+	{"ctrl+b", BodyPageUp, "page up"},
+	{"g", BodyTop, "top"},
+	{"home", BodyTop, "top"},
+	{"G", BodyBottom, "bottom"},
+	{"end", BodyBottom, "bottom"},
+	{"h", BodyLeft, "scroll left"},
+	{"left", BodyLeft, "scroll left"},
+	{"l", BodyRight, "scroll right"},
+	{"right", BodyRight, "scroll right"},
+	{"/", BodySearch, "search"},
+	{"n", BodyNext, "next match"},
+	{"N", BodyPrev, "previous match"},
+	{"|", BodyFilter, "jq filter (Enter keeps it, Esc clears it)"},
+	{"y", BodyCopy, "copy the body or the jq result"},
+	{"w", BodySave, "save the body to a file"},
+}
+
+// bodyBinding is a parsed BodyKey.
+type bodyBinding struct {
+	b      Binding
+	action BodyAction
+}
+
+// SetKeys replaces the view's key table. On an error (a key that does not
+// parse) nothing changes.
+func (v *BodyView) SetKeys(keys []BodyKey) error {
+	out := make([]bodyBinding, 0, len(keys))
+	for _, k := range keys {
+		b, err := ParseBinding(k.Key)
+		if err != nil {
+			return fmt.Errorf("body keys: %s: %w", k.Action, err)
+		}
+		out = append(out, bodyBinding{b, k.Action})
+	}
+	v.keys = out
+	return nil
+}
+
+// Do performs a body action, for a core that dispatches its own keys.
+func (v *BodyView) Do(a BodyAction) {
+	v.message, v.msgErr = "", false
+	page := max(v.rows-1, 1)
+	switch a {
+	case BodyDown:
+		v.scrollTo(v.top + 1)
+	case BodyUp:
+		v.scrollTo(v.top - 1)
+	case BodyPageDown:
+		v.scrollTo(v.top + page)
+	case BodyPageUp:
+		v.scrollTo(v.top - page)
+	case BodyTop:
+		v.scrollTo(0)
+	case BodyBottom:
+		v.scrollTo(v.current().numLines())
+	case BodyLeft:
+		v.left = max(v.left-8, 0)
+	case BodyRight:
+		v.left += 8
+	case BodySearch:
+		v.StartSearch()
+	case BodyNext:
+		v.NextMatch(1)
+	case BodyPrev:
+		v.NextMatch(-1)
+	case BodyFilter:
+		v.StartFilter()
+	case BodyCopy:
+		v.Copy()
+	case BodySave:
+		v.StartSave()
+	}
+}
+
+// InputHandler handles the keys of the view's table; while a prompt is
+// open, every key goes to it.
 func (v *BodyView) InputHandler() func(event *tcell.EventKey, setFocus func(p tview.Primitive)) {
 	return v.WrapInputHandler(func(ev *tcell.EventKey, setFocus func(p tview.Primitive)) {
 		if v.mode != promptNone {
 			v.prompt.InputHandler()(ev, setFocus)
 			return
 		}
-		v.message, v.msgErr = "", false
-		page := max(v.rows-1, 1)
-		switch ev.Key() {
-		case tcell.KeyUp:
-			v.scrollTo(v.top - 1)
-		case tcell.KeyDown:
-			v.scrollTo(v.top + 1)
-		case tcell.KeyPgUp, tcell.KeyCtrlB:
-			v.scrollTo(v.top - page)
-		case tcell.KeyPgDn, tcell.KeyCtrlF:
-			v.scrollTo(v.top + page)
-		case tcell.KeyHome:
-			v.scrollTo(0)
-		case tcell.KeyEnd:
-			v.scrollTo(v.current().numLines())
-		case tcell.KeyLeft:
-			v.left = max(v.left-8, 0)
-		case tcell.KeyRight:
-			v.left += 8
-		case tcell.KeyRune:
-			switch ev.Rune() {
-			case 'j':
-				v.scrollTo(v.top + 1)
-			case 'k':
-				v.scrollTo(v.top - 1)
-			case ' ':
-				v.scrollTo(v.top + page)
-			case 'g':
-				v.scrollTo(0)
-			case 'G':
-				v.scrollTo(v.current().numLines())
-			case 'h':
-				v.left = max(v.left-8, 0)
-			case 'l':
-				v.left += 8
-			case '/':
-				v.StartSearch()
-			case 'n':
-				v.NextMatch(1)
-			case 'N':
-				v.NextMatch(-1)
-			case '|':
-				v.StartFilter()
-			case 'y':
-				v.Copy()
-			case 'w':
-				v.StartSave()
+		for _, k := range v.keys {
+			if k.b.Matches(ev) {
+				v.Do(k.action)
+				return
 			}
 		}
 	})
 }
+
+// Prompting reports whether the search, filter or save line is open (the
+// core should then pass every key to the view, Esc included).
+func (v *BodyView) Prompting() bool { return v.mode != promptNone }
 
 // PasteHandler pastes into the open prompt.
 func (v *BodyView) PasteHandler() func(text string, setFocus func(p tview.Primitive)) {

@@ -290,3 +290,38 @@ func TestBodyViewEmpty(t *testing.T) {
 		render(s, v)
 	}
 }
+
+func TestBodyViewKeys(t *testing.T) {
+	v, _ := newBody(t)
+	if len(v.keys) != len(DefaultBodyKeys) {
+		t.Fatalf("default keys: %d of %d parsed", len(v.keys), len(DefaultBodyKeys))
+	}
+	var copied int
+	v.OnCopy = func(string) { copied++ }
+	v.SetText([]byte(wlanJSON), "application/json")
+	s := newScreen(t, 40, 6)
+	render(s, v)
+	// A core that uses y elsewhere rebinds copy to ctrl+y and drops l.
+	keys := []BodyKey{{"ctrl+y", BodyCopy, "copy"}, {"j", BodyDown, "down"}}
+	if err := v.SetKeys(keys); err != nil {
+		t.Fatal(err)
+	}
+	typeText(v, "yl")
+	if copied != 0 || v.left != 0 {
+		t.Errorf("old keys still bound: copied %d, left %d", copied, v.left)
+	}
+	press(v, tcell.KeyCtrlY)
+	typeText(v, "j")
+	if copied != 1 || v.Top() != 1 {
+		t.Errorf("new keys: copied %d, top %d", copied, v.Top())
+	}
+	if err := v.SetKeys([]BodyKey{{"hyper+x", BodyCopy, ""}}); err == nil || len(v.keys) != 2 {
+		t.Errorf("bad table accepted: %v, %d keys", err, len(v.keys))
+	}
+	// Do lets the core dispatch from its own table.
+	v.Do(BodyTop)
+	v.Do(BodySearch)
+	if !v.Prompting() || v.Top() != 0 {
+		t.Errorf("Do: prompting %v top %d", v.Prompting(), v.Top())
+	}
+}
