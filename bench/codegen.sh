@@ -42,42 +42,53 @@ ms() { awk -v us="$1" 'BEGIN {printf "%.1f ms", us/1000}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1fx", a/b}'; }
 
 echo
+pm="$tmp/coll.postman.json"
 echo "== 1. one process, $((${#paths[@]} * 3)) snippets (median of $RUNS runs, wall time)"
-mine=() theirs=()
+mine=() mine_pm=() theirs=()
 for ((i = 0; i < RUNS; i++)); do
 	t0=$(now); "$tmp/codegen_gen" -generate -dir "$tmp/coll" >"$tmp/mine.txt"; t1=$(now)
 	mine+=($(((t1 - t0) / 1000)))
-	t0=$(now); node bench/codegen_peer.js all "$tmp/coll.postman.json" >"$tmp/theirs.txt"; t1=$(now)
+	t0=$(now); "$tmp/codegen_gen" -generate -dir "$pm" >"$tmp/mine_pm.txt"; t1=$(now)
+	mine_pm+=($(((t1 - t0) / 1000)))
+	t0=$(now); node bench/codegen_peer.js all "$pm" >"$tmp/theirs.txt"; t1=$(now)
 	theirs+=($(((t1 - t0) / 1000)))
 done
 m1=$(printf '%s\n' "${mine[@]}" | median)
+m1pm=$(printf '%s\n' "${mine_pm[@]}" | median)
 p1=$(printf '%s\n' "${theirs[@]}" | median)
-echo "mistbench (codegen_gen -generate): $(ms "$m1")   [$(cat "$tmp/mine.txt")]"
-echo "postman-code-generators (node):    $(ms "$p1")   [$(cat "$tmp/theirs.txt")]"
-echo "ratio: mistbench is $(ratio "$p1" "$m1") faster"
+echo "mistbench, native collection directory: $(ms "$m1")   [$(cat "$tmp/mine.txt")]"
+echo "mistbench, the same Postman file:       $(ms "$m1pm")   [$(cat "$tmp/mine_pm.txt")]"
+echo "postman-code-generators (node):         $(ms "$p1")   [$(cat "$tmp/theirs.txt")]"
+echo "ratio: mistbench is $(ratio "$p1" "$m1") faster (directory), $(ratio "$p1" "$m1pm") (Postman file)"
 
 echo
-echo "== 2. separate runs: ${#paths[@]} x mistbench code, $PEER_RUNS x node (one snippet each)"
+echo "== 2. separate runs: ${#paths[@]} x mistbench code per input, $PEER_RUNS x node (one snippet each)"
 langs=(curl python go)
-runs=()
-t0all=$(now)
-for i in "${!paths[@]}"; do
-	t0=$(now)
-	"$tmp/mistbench" code -l "${langs[i % 3]}" "$tmp/coll" "${paths[i]}" -e "Global 01" >/dev/null
-	t1=$(now)
-	runs+=($(((t1 - t0) / 1000)))
+declare -A med total
+for input in dir postman; do
+	runs=()
+	t0all=$(now)
+	for i in "${!paths[@]}"; do
+		if [[ $input == dir ]]; then set -- "$tmp/coll" "${paths[i]}" -e "Global 01"; else set -- "$pm" "${paths[i]}" --var host=api.mist.com; fi
+		t0=$(now)
+		"$tmp/mistbench" code -l "${langs[i % 3]}" "$@" >/dev/null 2>&1
+		t1=$(now)
+		runs+=($(((t1 - t0) / 1000)))
+	done
+	t1all=$(now)
+	med[$input]=$(printf '%s\n' "${runs[@]}" | median)
+	total[$input]=$(((t1all - t0all) / 1000))
 done
-t1all=$(now)
 peers=()
 for ((i = 0; i < PEER_RUNS; i++)); do
-	t0=$(now); node bench/codegen_peer.js one "$tmp/coll.postman.json" $((i % ${#paths[@]})) >/dev/null; t1=$(now)
+	t0=$(now); node bench/codegen_peer.js one "$pm" $((i % ${#paths[@]})) >/dev/null; t1=$(now)
 	peers+=($(((t1 - t0) / 1000)))
 done
-m2=$(printf '%s\n' "${runs[@]}" | median)
 p2=$(printf '%s\n' "${peers[@]}" | median)
-echo "mistbench code, median per run:          $(ms "$m2")   (all ${#paths[@]} runs: $(ms $(((t1all - t0all) / 1000))))"
-echo "postman-code-generators, median per run: $(ms "$p2")   (x${#paths[@]}: $(ms $((p2 * ${#paths[@]}))))"
-echo "ratio: mistbench is $(ratio "$p2" "$m2") faster"
+echo "mistbench code on the directory, median per run:   $(ms "${med[dir]}")   (all ${#paths[@]} runs: $(ms "${total[dir]}"))"
+echo "mistbench code on the Postman file, median per run: $(ms "${med[postman]}")   (all ${#paths[@]} runs: $(ms "${total[postman]}"))"
+echo "postman-code-generators, median per run:           $(ms "$p2")   (x${#paths[@]}: $(ms $((p2 * ${#paths[@]}))))"
+echo "ratio: mistbench is $(ratio "$p2" "${med[dir]}") faster (directory), $(ratio "$p2" "${med[postman]}") (Postman file)"
 
 echo
 echo "== 3. in-process generation (Go benchmark, 500 requests x 3 targets per op)"

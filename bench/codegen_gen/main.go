@@ -16,7 +16,7 @@ import (
 )
 
 func main() {
-	dir := flag.String("dir", "", "the collection directory")
+	dir := flag.String("dir", "", "the collection directory (-generate: or a Postman file)")
 	pm := flag.String("postman", "", "write the Postman v2.1 export here")
 	paths := flag.String("paths", "", "write the request paths here, one a line")
 	sets := flag.Int("sets", 25, "copies of the Mist starter's 20 requests")
@@ -69,11 +69,20 @@ func run(dir, pm, paths string, sets int, generate bool) error {
 // generateAll is the one-process measure: load, resolve, generate.
 func generateAll(dir string) error {
 	start := time.Now()
-	c, err := collections.Load(dir)
+	var c *collections.Collection
+	var err error
+	if st, serr := os.Stat(dir); serr == nil && !st.IsDir() {
+		c, _, err = postman.ReadFile(dir) // the peer's input, read as mistbench code reads it
+	} else {
+		c, err = collections.Load(dir)
+	}
 	if err != nil {
 		return err
 	}
 	env := c.Environment("Global 01")
+	if env == nil {
+		env = &collections.Environment{Name: "Global 01", Variables: []collections.Variable{{Key: "host", Value: "api.mist.com"}}}
+	}
 	n, size := 0, 0
 	var genErr error
 	var genTime time.Duration
