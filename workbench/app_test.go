@@ -398,3 +398,65 @@ func TestSmallScreenAndResize(t *testing.T) {
 	h.sync()
 	h.want("Collection", "Response", "Ctrl+R send")
 }
+
+func TestHeadersCompletionChecksAndResolvedURL(t *testing.T) {
+	t.Parallel()
+	h, _, _ := startLab(t)
+	h.openGetWLAN()
+	h.press("v")
+	h.sync()
+	h.want("→ http://127.0.0.1:", "/api/v1/sites/s1/wlans/w1")
+	// Headers: the name completes, then Content-Type values complete.
+	h.press("]", "]", "a")
+	h.typ("Content-T")
+	h.sync()
+	h.want("Content-Type")
+	h.press("Down", "Enter") // take the completion
+	h.press("Tab")
+	h.typ("application/js")
+	h.sync()
+	h.want("application/json")
+	h.press("Down", "Enter", "Enter")
+	h.sync()
+	h.want("Headers 1", "Content-Type", "application/json")
+	// Checks: a status check and a capture, edited as rows.
+	h.press("]", "]", "]", "a")
+	h.typ("status")
+	h.press("Tab")
+	h.typ("200, 201\n")
+	h.press("a")
+	h.typ("capture ssid")
+	h.press("Tab")
+	h.typ(".ssid\n")
+	h.sync()
+	h.want("Checks 2", "capture ssid", ".ssid")
+	var req *collections.Request
+	h.onUI(func() { req = h.w.s.Draft.Clone() })
+	if len(req.Headers) != 1 || req.Headers[0].Value != "application/json" {
+		t.Fatalf("headers %+v", req.Headers)
+	}
+	if len(req.Expect.Status) != 2 || len(req.Captures) != 1 || req.Captures[0].JQ != ".ssid" {
+		t.Fatalf("checks %+v captures %+v rows %+v", req.Expect, req.Captures, checksRows(req))
+	}
+	h.press("Ctrl+R")
+	h.idle()
+	h.want("Get WLAN → 200 OK; ✓ 1 check passed; captured ssid")
+	// The body kind picker turns the body into a form table.
+	h.press("Alt+2", "[", "k")
+	h.sync()
+	h.want("Body kind", "multipart")
+	h.press("Down", "Down", "Down", "Enter")
+	h.sync()
+	h.want("kind form", "no form fields")
+}
+
+func TestKeymapDocsListEveryBinding(t *testing.T) {
+	t.Parallel()
+	k := NewKeymap(DefaultBindings)
+	md := k.Markdown()
+	for _, b := range DefaultBindings {
+		if !strings.Contains(md, "| "+string(b.Action)+" | "+b.Help+" |") {
+			t.Errorf("docs lack %s %s", b.Key, b.Action)
+		}
+	}
+}

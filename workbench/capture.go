@@ -60,7 +60,11 @@ func (o outcome) apply(s *Session, path []*collections.Folder) (report string, s
 		}
 	}
 	if len(o.checks) > 0 && failed == 0 {
-		notes = append([]string{fmt.Sprintf("✓ %d checks passed", passed)}, notes...)
+		word := "checks"
+		if passed == 1 {
+			word = "check"
+		}
+		notes = append([]string{fmt.Sprintf("✓ %d %s passed", passed, word)}, notes...)
 	}
 	return strings.Join(notes, "; "), secretValues
 }

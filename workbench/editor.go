@@ -418,7 +418,9 @@ func (e *editorPane) do(act Action) bool {
 		e.enterContent()
 		return true
 	}
-	if t := e.currentTable(); t != nil && e.w.app.GetFocus() == t.table {
+	if t := e.currentTable(); t != nil && (e.w.app.GetFocus() == t.table || e.tabbar.HasFocus()) {
+		// Row keys work from the tab bar too: they act on the tab's table.
+		e.w.app.SetFocus(t.table)
 		return t.do(act)
 	}
 	if act == ActEditRow || act == ActAddRow {

@@ -236,6 +236,19 @@ func (k *Keymap) HelpText(pane Pane) string {
 	return b.String()
 }
 
+// Markdown renders every binding as a table per pane, for the docs.
+func (k *Keymap) Markdown() string {
+	var b strings.Builder
+	for _, p := range []Pane{PaneGlobal, PaneTree, PaneEditor, PaneResponse} {
+		fmt.Fprintf(&b, "### %s\n\n| key | action | what it does |\n|---|---|---|\n", p)
+		for _, bd := range k.Bindings(p) {
+			fmt.Fprintf(&b, "| `%s` | %s | %s |\n", displayKey(bd.Key), bd.Action, bd.Help)
+		}
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
 func displayKey(k string) string {
 	if k == " " {
 		return "Space"

@@ -37,6 +37,7 @@ func newTreePane(w *Workbench) *treePane {
 	t := &treePane{w: w, collapsed: map[*collections.Folder]bool{}}
 	t.view = tview.NewTreeView().SetGraphics(false).SetTopLevel(1)
 	t.view.SetSelectedFunc(func(n *tview.TreeNode) { t.activate(n) })
+	t.view.SetInputCapture(treeKeys)
 	t.root = tview.NewFlex().AddItem(t.view, 0, 1, true)
 	t.root.SetBorder(true).SetTitle(" Collection ")
 	n := 0
