@@ -149,7 +149,10 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	case w.quotePlus:
 		b.WriteString("from urllib.parse import quote_plus\n")
 	}
-	b.WriteString("\nimport requests\n")
+	if b.Len() > 0 {
+		b.WriteString("\n")
+	}
+	b.WriteString("import requests\n")
 	switch {
 	case len(more) > 0 && w.encodeMultipart:
 		b.WriteString("from urllib3 import HTTPHeaderDict, encode_multipart_formdata\n")
