@@ -41,7 +41,12 @@ written literally into headers or auth) become secret variables: their
 values go to your secret store, never into DIR.
 
 DIR must be new or empty. With --merge, DIR may hold a collection already:
-the import is added to it as a new folder, and nothing in it is removed.`,
+the import is added to it as a new folder, and nothing in it is removed.
+--dry-run prints the report and writes nothing.`,
+		Example: `  mistbench import postman Mist.postman_collection.json -o ./mist
+  mistbench import openapi ../shared/mist/mist.openapi.yaml -o ./mist-api
+  mistbench import curl "curl https://api.mist.com/api/v1/self -H 'Authorization: Token $T'" -o ./mist
+  mistbench import har session.har -o ./recorded`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return &flagError{fmt.Errorf("import: say what to import: postman, openapi, curl or har; see mistbench import --help")}
@@ -179,7 +184,8 @@ new or empty); without it the request is printed in the collection format.`,
 				text = string(data)
 			} else {
 				text = args[0]
-				if !strings.HasPrefix(strings.TrimSpace(text), "curl") {
+				// The options or URL alone, without the word curl, are fine too.
+				if first := strings.Fields(text); len(first) > 0 && (strings.HasPrefix(first[0], "-") || strings.Contains(first[0], "://")) {
 					text = "curl " + text
 				}
 			}
@@ -524,6 +530,7 @@ func newExportCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "export postman COLL -o FILE",
 		Short: "Export a collection as a Postman v2.1 collection",
+		Example: `  mistbench export postman ./mist -o mist.postman_collection.json --env-dir ./mist-envs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
 				return &flagError{fmt.Errorf("export: say which format: postman; see mistbench export --help")}

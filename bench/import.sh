@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# OpenAPI import speed and memory: `mistbench import openapi` against
+# openapi-to-postmanv2 (npm, the converter Postman itself uses) on the same
+# file, the Mist description (3 MB of YAML, 1,011 operations).
+#   1. mistbench --dry-run: read and convert (what the peer does, minus
+#      writing); 2. mistbench writing the collection directory (1,011 files);
+#   3. openapi2postmanv2 -s SPEC -o out.json.
+# Each is run RUNS times; wall time and peak RSS come from /usr/bin/time -v.
+# Prints medians and ratios against the peer, then the in-process Go benchmark.
+#
+#   bash bench/import.sh              # RUNS=5, SPEC=../shared/mist/mist.openapi.yaml
+#
+# openapi-to-postmanv2 comes from npm into .tools/import-peer (gitignored).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+RUNS=${RUNS:-5}
+SPEC=${SPEC:-../shared/mist/mist.openapi.yaml}
+[[ -f $SPEC ]] || { echo "no $SPEC" >&2; exit 1; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+peer=.tools/import-peer
+if [[ ! -x $peer/node_modules/.bin/openapi2postmanv2 ]]; then
+	echo "installing openapi-to-postmanv2 into $peer" >&2
+	mkdir -p "$peer"
+	npm install --prefix "$peer" --no-audit --no-fund --loglevel=error openapi-to-postmanv2@6 >/dev/null
+fi
+
+go build -o "$tmp/mistbench" ./cmd/mistbench
+export MISTBENCH_HOME="$tmp/home"
+
+# measure NAME CMD...: appends "seconds kib" of one run to $tmp/NAME.
+measure() {
+	local name=$1
+	shift
+	/usr/bin/time -f "%e %M" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/err.out" || {
+		cat "$tmp/err.out" >&2
+		exit 1
+	}
+	cat "$tmp/time.out" >>"$tmp/$name"
+}
+median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+for i in $(seq "$RUNS"); do
+	# Interleaved, so a busy moment of the machine hits all three alike.
+	measure dry "$tmp/mistbench" import openapi "$SPEC" --dry-run
+	rm -rf "$tmp/out"
+	measure full "$tmp/mistbench" import openapi "$SPEC" -o "$tmp/out"
+	measure peer node "$peer/node_modules/.bin/openapi2postmanv2" -s "$SPEC" -o "$tmp/peer.json"
+done
+
+n=$("$tmp/mistbench" ls "$tmp/out" | wc -l)
+echo "spec: $SPEC; mistbench imported $n requests; peer wrote $(node -e "let n=0;const w=i=>i.forEach(x=>x.item?w(x.item):n++);w(require('$tmp/peer.json').item);console.log(n)") requests"
+ps=$(cut -d' ' -f1 "$tmp/peer" | median)
+pm=$(cut -d' ' -f2 "$tmp/peer" | median)
+printf '%-40s %8s %10s %10s %10s\n' "median of $RUNS runs" seconds "peak MiB" "time x" "memory x"
+for name in dry full peer; do
+	s=$(cut -d' ' -f1 "$tmp/$name" | median)
+	m=$(cut -d' ' -f2 "$tmp/$name" | median)
+	label=$name
+	case $name in
+	dry) label="mistbench import openapi --dry-run" ;;
+	full) label="mistbench import openapi -o DIR" ;;
+	peer) label="openapi2postmanv2 -s SPEC -o FILE" ;;
+	esac
+	awk -v l="$label" -v s="$s" -v m="$m" -v ps="$ps" -v pm="$pm" 'BEGIN {
+		printf "%-40s %8.2f %10.1f %9.1fx %9.1fx\n", l, s, m/1024, ps/s, pm/m }'
+done
+echo "(x: how many times faster / less memory than openapi2postmanv2)"
+
+echo "in-process Go benchmark (parse + convert):"
+go test -run '^$' -bench MistImport -benchtime "${RUNS}x" -benchmem ./collections/openapi/ | grep Benchmark
