@@ -528,8 +528,8 @@ func identifier(s string) string {
 
 func newExportCmd(io streams) *cobra.Command {
 	cmd := &cobra.Command{
-		Use:   "export postman COLL -o FILE",
-		Short: "Export a collection as a Postman v2.1 collection",
+		Use:     "export postman COLL -o FILE",
+		Short:   "Export a collection as a Postman v2.1 collection",
 		Example: `  mistbench export postman ./mist -o mist.postman_collection.json --env-dir ./mist-envs`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
