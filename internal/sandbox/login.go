@@ -1,9 +1,51 @@
 package sandbox
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
+	"time"
 )
+
+// Mist: three failed logins trigger a login rate limit of their own. The
+// sandbox then refuses that account's logins for loginLockout.
+const (
+	loginFailLimit = 3
+	loginLockout   = time.Minute
+)
+
+// loginFails counts an account's failed logins.
+type loginFails struct {
+	n     int
+	until time.Time // logins refused until then
+}
+
+// loginLocked reports whether the account may not log in now, and for
+// how many seconds more.
+func (s *Server) loginLocked(userID string) (bool, int) {
+	s.sessMu.Lock()
+	defer s.sessMu.Unlock()
+	f := s.fails[userID]
+	if f == nil || !s.now().Before(f.until) {
+		return false, 0
+	}
+	return true, ceilSeconds(f.until.Sub(s.now()))
+}
+
+func (s *Server) loginFailed(userID string) {
+	s.sessMu.Lock()
+	defer s.sessMu.Unlock()
+	f := s.fails[userID]
+	if f == nil {
+		f = &loginFails{}
+		s.fails[userID] = f
+	}
+	f.n++
+	if f.n >= loginFailLimit {
+		f.n = 0
+		f.until = s.now().Add(loginLockout)
+	}
+}
 
 // sessionMaxAge matches the seeded org's session_expiry (1440 minutes).
 const sessionMaxAge = 1440 * 60
@@ -33,7 +75,17 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.st.mu.RUnlock()
-	if u == nil || !u.checkPassword(password) {
+	if u == nil {
+		writeDetail(w, http.StatusBadRequest, "Invalid email or password.")
+		return
+	}
+	if locked, retry := s.loginLocked(u.ID); locked {
+		w.Header().Set("Retry-After", itoa(retry))
+		writeDetail(w, http.StatusTooManyRequests, fmt.Sprintf("Too many failed login attempts. Try again in %d seconds.", retry))
+		return
+	}
+	if !u.checkPassword(password) {
+		s.loginFailed(u.ID)
 		writeDetail(w, http.StatusBadRequest, "Invalid email or password.")
 		return
 	}
@@ -49,12 +101,14 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		if code == "" {
 			pending = true
 		} else if !checkTOTP(u.TOTPSecret, code, s.now()) {
+			s.loginFailed(u.ID)
 			writeDetail(w, http.StatusBadRequest, "two_factor code is incorrect")
 			return
 		}
 	}
 	sid, csrf := randomKey(32), randomKey(32)
 	s.sessMu.Lock()
+	delete(s.fails, u.ID)
 	s.sessions[sid] = &session{userID: u.ID, csrf: csrf, pending: pending}
 	s.sessMu.Unlock()
 	secure := r.TLS != nil

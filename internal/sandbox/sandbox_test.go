@@ -402,6 +402,29 @@ func TestLoginCSRFTwoFactor(t *testing.T) {
 	c.must(200, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", "")
 }
 
+func TestFailedLoginsLockOut(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	_, ts := newTestServer(t, Options{Now: clock})
+	c := newClient(t, ts, "")
+	bad := `{"email":"` + SeedAdminEmail + `","password":"nope"}`
+	good := `{"email":"` + SeedAdminEmail + `","password":"` + SeedAdminPassword + `"}`
+	for i := 0; i < 3; i++ {
+		c.must(400, "POST", "/api/v1/login", bad)
+	}
+	r := c.must(429, "POST", "/api/v1/login", good)
+	if r.detail() != "Too many failed login attempts. Try again in 60 seconds." || r.header.Get("Retry-After") != "60" {
+		t.Fatalf("locked: %s %v", r.raw, r.header)
+	}
+	// Tokens keep working: the lock is on logins.
+	newClient(t, ts, "test-token").must(200, "GET", "/api/v1/self", "")
+	mu.Lock()
+	now = now.Add(time.Minute)
+	mu.Unlock()
+	c.must(200, "POST", "/api/v1/login", good)
+}
+
 func TestTOTPKnownVector(t *testing.T) {
 	// RFC 6238 appendix B, SHA-1 secret "12345678901234567890", T=59 s.
 	got, err := TOTP("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", time.Unix(59, 0))
@@ -426,7 +449,7 @@ func TestRateLimit(t *testing.T) {
 	if r.detail() != "Too Many Request. The API Token used for the request reached the 3 API Calls per hour threshold" {
 		t.Fatalf("429 = %s", r.raw)
 	}
-	if r.header.Get("Retry-After") != "61" {
+	if r.header.Get("Retry-After") != "60" {
 		t.Errorf("Retry-After = %q", r.header.Get("Retry-After"))
 	}
 	// Per account: a second token of the same user and its login are blocked too.

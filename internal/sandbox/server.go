@@ -47,7 +47,8 @@ type Server struct {
 	counters map[string]*counter // account (user id) -> calls this hour
 
 	sessMu   sync.Mutex
-	sessions map[string]*session // sessionid -> session
+	sessions map[string]*session    // sessionid -> session
+	fails    map[string]*loginFails // user id -> failed logins
 }
 
 // lockedWriter serialises the request log and the http.Server's error log.
@@ -109,7 +110,7 @@ func New(opts Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: opts, token: tok, st: st, now: now, counters: map[string]*counter{}, sessions: map[string]*session{}}
+	s := &Server{opts: opts, token: tok, st: st, now: now, counters: map[string]*counter{}, sessions: map[string]*session{}, fails: map[string]*loginFails{}}
 	s.routes()
 	return s, nil
 }
@@ -287,7 +288,7 @@ func (s *Server) count(account string) (bool, int) {
 		s.counters[account] = c
 	}
 	if c.n >= s.opts.RateLimit {
-		return false, int(window.Add(time.Hour).Sub(now).Seconds()) + 1
+		return false, ceilSeconds(window.Add(time.Hour).Sub(now))
 	}
 	c.n++
 	return true, 0
@@ -305,6 +306,9 @@ func (s *Server) usage(account string) (int, int) {
 	}
 	return n, int(window.Add(time.Hour).Sub(now).Seconds())
 }
+
+// ceilSeconds rounds up, so Retry-After never says to come back early.
+func ceilSeconds(d time.Duration) int { return int((d + time.Second - 1) / time.Second) }
 
 func constantEqual(a, b string) bool {
 	if len(a) != len(b) {
