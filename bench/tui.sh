@@ -5,4 +5,4 @@
 # Usage: bench/tui.sh [go test flags, e.g. -benchtime 10x]
 set -eu
 cd "$(dirname "$0")/.."
-exec go test -run '^$' -bench 'BodyView|FuzzyList' -benchmem "$@" ./workbench/widgets/
+exec go test -run '^$' -bench 'BodyView|Fuzzy' -benchmem "$@" ./workbench/widgets/

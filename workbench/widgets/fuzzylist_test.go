@@ -140,3 +140,19 @@ func BenchmarkFuzzyListKeystroke(b *testing.B) {
 		i++
 	}
 }
+
+// BenchmarkFuzzyFilter1000: the filter alone (as the tree filter uses it),
+// one keystroke over 1,000 items.
+func BenchmarkFuzzyFilter1000(b *testing.B) {
+	items := manyItems(1000)
+	texts := make([]string, len(items))
+	for i, it := range items {
+		texts[i] = it.searchText()
+	}
+	query := "wlan update stats"
+	i := 0
+	for b.Loop() {
+		FuzzyFilter(query[:i%len(query)+1], texts)
+		i++
+	}
+}
