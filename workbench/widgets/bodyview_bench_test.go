@@ -33,6 +33,8 @@ func openLarge(b *testing.B) (*os.File, int64) {
 func BenchmarkBodyViewFirstFrame50MB(b *testing.B) {
 	f, size := openLarge(b)
 	s := newScreen(b, 120, 40)
+	cpu := cpuNow()
+	defer func() { cpuPerOp(b, cpu) }()
 	for b.Loop() {
 		l := newLoop()
 		v := NewBodyView(l.post)
@@ -108,6 +110,8 @@ func BenchmarkBodyViewScroll50MB(b *testing.B) {
 	v.SetBody(f, size, "application/json")
 	l.runUntil(b, "index", func() bool { _, done := v.Indexed(); return done })
 	render(s, v)
+	cpu := cpuNow()
+	defer func() { cpuPerOp(b, cpu) }()
 	for b.Loop() {
 		press(v, tcell.KeyPgDn)
 		if n, _ := v.Indexed(); v.Top() >= n-v.rows {
@@ -125,6 +129,8 @@ func BenchmarkBodyViewSearch50MB(b *testing.B) {
 	defer v.Close()
 	v.SetBody(f, size, "application/json")
 	l.runUntil(b, "index", func() bool { _, done := v.Indexed(); return done })
+	cpu := cpuNow()
+	defer func() { cpuPerOp(b, cpu) }()
 	for b.Loop() {
 		v.runSearch("needle-at-the-end")
 		l.runUntil(b, "search", func() bool { _, _, cur, done := v.Search(); return done && cur == 0 })

@@ -57,8 +57,8 @@ func FuzzyFilter(query string, texts []string) []FuzzyMatch {
 		}
 		return out
 	}
-	score := map[int]int{}
-	matched := map[int][]int{}
+	score := make([]int, len(texts))
+	matched := make([][]int, len(texts))
 	for _, w := range words {
 		ms := fuzzy.FindFromNoSort(w, textSource{texts, idx})
 		next := make([]int, 0, len(ms))

@@ -134,6 +134,8 @@ func BenchmarkFuzzyListKeystroke(b *testing.B) {
 	l := NewFuzzyList("> ").SetItems(manyItems(1000))
 	query := "wlan update stats"
 	i := 0
+	cpu := cpuNow()
+	defer func() { cpuPerOp(b, cpu) }()
 	for b.Loop() {
 		l.SetQuery(query[:i%len(query)+1])
 		render(s, l)
@@ -151,6 +153,8 @@ func BenchmarkFuzzyFilter1000(b *testing.B) {
 	}
 	query := "wlan update stats"
 	i := 0
+	cpu := cpuNow()
+	defer func() { cpuPerOp(b, cpu) }()
 	for b.Loop() {
 		FuzzyFilter(query[:i%len(query)+1], texts)
 		i++

@@ -153,3 +153,10 @@ func mouse(p tview.Primitive, action tview.MouseAction, x, y int) tview.Primitiv
 	p.MouseHandler()(action, tcell.NewEventMouse(x, y, tcell.ButtonNone, tcell.ModNone), func(f tview.Primitive) { focused = f })
 	return focused
 }
+
+// cpuPerOp reports the process CPU time per op since start.
+func cpuPerOp(b *testing.B, start time.Duration) {
+	if b.N > 0 {
+		b.ReportMetric(float64(cpuNow()-start)/float64(b.N)/1e6, "cpu-ms/op")
+	}
+}
