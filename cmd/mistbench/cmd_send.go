@@ -294,13 +294,13 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 			fmt.Fprintln(io.Err, "mistbench:", termsafe.Line(resp.RateLimit.String()))
 		}
 		if f.verbose {
-			printVerbose(io.Err, resp)
+			printVerbose(io.Err, r, resp)
 		}
 		if f.include {
 			printHead(io.Out, resp)
 		}
 		if out == nil && sendErr == nil {
-			if err := printBody(io.Out, resp, !f.raw); err != nil {
+			if err := printBody(io.Out, resp, !f.raw, isTerminal(io.Out)); err != nil {
 				return err
 			}
 		}
@@ -326,15 +326,7 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 }
 
 // redactedURL is the request's URL with secret values masked, for messages.
-func redactedURL(r *collections.Resolved) string {
-	u := r.URL
-	for _, v := range r.SecretValues {
-		if v != "" {
-			u = strings.ReplaceAll(u, v, "***")
-		}
-	}
-	return u
-}
+func redactedURL(r *collections.Resolved) string { return send.MaskSecrets(r, r.URL) }
 
 // parseFailOn turns a --fail-on list into a predicate.
 func parseFailOn(spec string) (func(int) bool, error) {
@@ -390,14 +382,14 @@ func printHead(w io.Writer, resp *send.Response) {
 	w.Write(b.Bytes())
 }
 
-func printVerbose(w io.Writer, resp *send.Response) {
+func printVerbose(w io.Writer, r *collections.Resolved, resp *send.Response) {
 	t := resp.Timing
 	fmt.Fprintf(w, "* %s %s  %s  %d bytes (%d on the wire)\n", resp.Proto, termsafe.Line(resp.Status()), t.Total.Round(time.Microsecond), resp.Size, resp.WireSize)
 	fmt.Fprintf(w, "* dns %s  connect %s  tls %s  ttfb %s  transfer %s  reused %v\n",
 		t.DNS.Round(time.Microsecond), t.Connect.Round(time.Microsecond), t.TLS.Round(time.Microsecond),
 		t.TTFB.Round(time.Microsecond), t.Transfer.Round(time.Microsecond), t.Reused)
 	for _, rd := range resp.Redirects {
-		fmt.Fprintf(w, "* redirect %d %s -> %s\n", rd.Status, termsafe.Line(rd.From), termsafe.Line(rd.To))
+		fmt.Fprintf(w, "* redirect %d %s -> %s\n", rd.Status, termsafe.Line(send.MaskSecrets(r, rd.From)), termsafe.Line(send.MaskSecrets(r, rd.To)))
 	}
 	if resp.TLS != nil {
 		fmt.Fprintf(w, "* %s %s alpn %q; server %s, issuer %s\n", resp.TLS.Version, resp.TLS.CipherSuite, resp.TLS.ALPN, termsafe.Line(resp.TLS.PeerSubject), termsafe.Line(resp.TLS.PeerIssuer))
@@ -413,8 +405,7 @@ const maxPretty = 64 << 20
 
 // printBody writes the body: pretty JSON (coloured on a terminal), other
 // bodies as received. On a terminal nothing passes that could drive it.
-func printBody(w io.Writer, resp *send.Response, pretty bool) error {
-	tty := isTerminal(w)
+func printBody(w io.Writer, resp *send.Response, pretty, tty bool) error {
 	if pretty && resp.IsJSON() && resp.Size <= maxPretty {
 		body, err := resp.Body(maxPretty)
 		if err != nil {

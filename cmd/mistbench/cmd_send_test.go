@@ -13,9 +13,11 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/mistbench/mistbench/collections"
 	"github.com/mistbench/mistbench/internal/history"
+	"github.com/mistbench/mistbench/internal/send"
 )
 
 // fakeMist is a small API on 127.0.0.1 for the send and run commands.
@@ -355,4 +357,70 @@ func TestColorJSON(t *testing.T) {
 	if got != want {
 		t.Fatalf("got  %q\nwant %q", got, want)
 	}
+}
+
+func TestPrintBodyOnTerminalIsSafe(t *testing.T) {
+	cases := []struct {
+		ctype, body string
+		pretty      bool
+	}{
+		{"text/plain", "before \x1b]52;c;aGk=\x07 after \x1b[2J", true},
+		{"application/json", "{\"a\": \"\u009b2J \u202e\"}", true},
+		{"application/json", "{\"a\": \"\x1b]52\"}", true}, // invalid JSON: printed as received
+		{"application/octet-stream", "\x00\x1bP\x9b", false},
+	}
+	for _, c := range cases {
+		resp := &send.Response{StatusCode: 200, Headers: []collections.Header{{Name: "Content-Type", Value: c.ctype}},
+			Head: []byte(c.body), Size: int64(len(c.body))}
+		var tty, pipe bytes.Buffer
+		if err := printBody(&tty, resp, c.pretty, true); err != nil {
+			t.Fatal(err)
+		}
+		// Only the colours this program adds may carry ESC.
+		plain := strings.NewReplacer(colKey, "", colString, "", colNumber, "", colLit, "", colReset, "").Replace(tty.String())
+		if strings.ContainsAny(plain, "\x1b\x07\x00\u009b\u202e") || !utf8.ValidString(plain) {
+			t.Errorf("%q on a terminal printed %q", c.body, tty.String())
+		}
+		if err := printBody(&pipe, resp, false, false); err != nil {
+			t.Fatal(err)
+		}
+		if pipe.String() != c.body {
+			t.Errorf("piped %q, want the body as received %q", pipe.String(), c.body)
+		}
+	}
+}
+
+func TestIncludeHeadersAreSafe(t *testing.T) {
+	var b bytes.Buffer
+	printHead(&b, &send.Response{Proto: "HTTP/1.1", StatusCode: 200, StatusText: "OK\x1b[2J",
+		Headers: []collections.Header{{Name: "X-Evil", Value: "a\x1b]52;c;aGk=\x07b"}}})
+	if strings.ContainsAny(b.String(), "\x1b\x07") {
+		t.Fatalf("headers printed %q", b.String())
+	}
+}
+
+func FuzzParseFailOn(f *testing.F) {
+	for _, s := range []string{"", "none", "4xx,5xx", "404", "500-599", "x", "1-", "999-100", "4xx, 200"} {
+		f.Add(s, 404)
+	}
+	f.Fuzz(func(t *testing.T, spec string, code int) {
+		pred, err := parseFailOn(spec)
+		if err != nil {
+			return
+		}
+		pred(code)
+	})
+}
+
+func FuzzColorJSON(f *testing.F) {
+	for _, s := range []string{`{"a": [1, -2.5e3, true, null, "x\"y"]}`, `"unterminated`, `\`, `-`, ``} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, in []byte) {
+		out := colorJSON(in)
+		plain := strings.NewReplacer(colKey, "", colString, "", colNumber, "", colLit, "", colReset, "").Replace(string(out))
+		if plain != string(in) {
+			t.Fatalf("colouring changed the text: %q -> %q", in, plain)
+		}
+	})
 }

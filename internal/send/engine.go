@@ -267,9 +267,9 @@ func parseURL(r *collections.Resolved) (*url.URL, error) {
 	}
 	if err != nil {
 		if len(r.Unresolved) > 0 {
-			return nil, fmt.Errorf("URL %q: %w (unresolved variables: %s)", r.URL, err, strings.Join(r.Unresolved, ", "))
+			return nil, fmt.Errorf("URL %q: %w (unresolved variables: %s)", MaskSecrets(r, r.URL), err, strings.Join(r.Unresolved, ", "))
 		}
-		return nil, fmt.Errorf("URL %q: %w", r.URL, err)
+		return nil, fmt.Errorf("URL %q: %w", MaskSecrets(r, r.URL), err)
 	}
 	// Send the path as resolved when net/http would escape it differently.
 	if raw := rawPath(r.URL); raw != "" && raw != u.EscapedPath() && !strings.ContainsAny(raw, " \t\r\n") {
@@ -428,16 +428,16 @@ func (e *Engine) doOnce(ctx context.Context, r *collections.Resolved, co CallOpt
 	if err != nil {
 		var te *TimeoutError
 		if cause := context.Cause(ctx); errors.As(cause, &te) {
-			return nil, fmt.Errorf("%s %s: %w", r.Method, r.URL, te)
+			return nil, fmt.Errorf("%s %s: %w", r.Method, MaskSecrets(r, r.URL), te)
 		}
-		return nil, fmt.Errorf("%s %s: %w", r.Method, redactURL(r.URL), unwrapURLError(err))
+		return nil, fmt.Errorf("%s %s: %w", r.Method, MaskSecrets(r, r.URL), maskErr(r, unwrapURLError(err)))
 	}
 	defer hr.Body.Close()
 	reading.Store(true)
 	timer.Reset(timeout)
 	resp.fill(hr)
 	if len(resp.Redirects) > 0 {
-		resp.Warnings = append(resp.Warnings, fmt.Sprintf("followed %d redirect(s) to %s", len(resp.Redirects), resp.URL))
+		resp.Warnings = append(resp.Warnings, fmt.Sprintf("followed %d redirect(s) to %s", len(resp.Redirects), MaskSecrets(r, resp.URL)))
 	}
 	if len(r.Unresolved) > 0 {
 		resp.Warnings = append(resp.Warnings, "unresolved variables: "+strings.Join(r.Unresolved, ", "))
@@ -461,7 +461,7 @@ func (e *Engine) doOnce(ctx context.Context, r *collections.Resolved, co CallOpt
 		if cause := context.Cause(ctx); errors.As(cause, &te) {
 			err = te
 		}
-		return resp, fmt.Errorf("%s %s: reading the body after %d bytes: %w", r.Method, redactURL(r.URL), resp.Size, err)
+		return resp, fmt.Errorf("%s %s: reading the body after %d bytes: %w", r.Method, MaskSecrets(r, r.URL), resp.Size, err)
 	}
 	if resp.StatusCode == http.StatusTooManyRequests {
 		resp.RateLimit = parseRateLimit(resp)
@@ -478,13 +478,48 @@ func unwrapURLError(err error) error {
 	return err
 }
 
-// redactURL drops user:password from a URL for messages.
-func redactURL(s string) string {
-	u, err := url.Parse(s)
-	if err != nil || u.User == nil {
-		return s
+// MaskSecrets replaces, in s, the secret values r used (as written and
+// as encoded into a URL) by "***", and a URL's password by "xxxxx": for
+// messages and logs, which must not carry credentials.
+func MaskSecrets(r *collections.Resolved, s string) string {
+	if u, err := url.Parse(s); err == nil && u.User != nil {
+		if _, ok := u.User.Password(); ok {
+			s = u.Redacted()
+		}
 	}
-	return u.Redacted()
+	for _, v := range r.SecretValues {
+		if v == "" {
+			continue
+		}
+		s = strings.ReplaceAll(s, v, "***")
+		if e := url.QueryEscape(v); e != v {
+			s = strings.ReplaceAll(s, e, "***")
+		}
+		if e := collections.EscapeQuery(v); e != v {
+			s = strings.ReplaceAll(s, e, "***")
+		}
+	}
+	return s
+}
+
+// maskedError keeps the chain of err (errors.Is/As still work) while its
+// text has the secrets masked.
+type maskedError struct {
+	msg string
+	err error
+}
+
+func (e *maskedError) Error() string { return e.msg }
+func (e *maskedError) Unwrap() error { return e.err }
+
+func maskErr(r *collections.Resolved, err error) error {
+	if len(r.SecretValues) == 0 {
+		return err
+	}
+	if m := MaskSecrets(r, err.Error()); m != err.Error() {
+		return &maskedError{msg: m, err: err}
+	}
+	return err
 }
 
 // resettingReader restarts the stall timer whenever bytes arrive.

@@ -508,3 +508,17 @@ func TestUnresolvedWarning(t *testing.T) {
 		t.Fatalf("warnings %q", resp.Warnings)
 	}
 }
+
+func TestErrorsMaskSecrets(t *testing.T) {
+	// A server that closes at once: the error names the URL, whose query
+	// holds an API key.
+	u := rawServer(t, "")
+	r := &collections.Resolved{Method: "GET", URL: u + "/x?api_key=S%2FECRET&u=1", SecretValues: []string{"S/ECRET"}}
+	_, err := New(Options{}).Do(context.Background(), r)
+	if err == nil || strings.Contains(err.Error(), "ECRET") || !strings.Contains(err.Error(), "api_key=***") {
+		t.Fatalf("err = %v", err)
+	}
+	if got := MaskSecrets(&collections.Resolved{}, "http://me:pw@h/"); strings.Contains(got, "pw") {
+		t.Fatalf("password kept: %s", got)
+	}
+}

@@ -22,7 +22,8 @@ func parseRateLimit(r *Response) *RateLimit {
 		rl.Detail = detailOf(r.Head)
 	}
 	if ra := strings.TrimSpace(r.Header("Retry-After")); ra != "" {
-		if secs, err := strconv.Atoi(ra); err == nil && secs >= 0 {
+		if secs, err := strconv.ParseInt(ra, 10, 64); err == nil && secs >= 0 {
+			secs = min(secs, 365*24*3600) // no overflow; the retry policy caps it anyway
 			rl.RetryAfter, rl.HasRetryAfter = time.Duration(secs)*time.Second, true
 		} else if t, err := http.ParseTime(ra); err == nil {
 			rl.RetryAfter, rl.HasRetryAfter = max(time.Until(t), 0), true
