@@ -243,7 +243,7 @@ func TestEnvSwitch(t *testing.T) {
 	h.want("env Other (127.0.0.1:9)", "unresolved: apitoken")
 	h.press("Ctrl+R")
 	h.sync()
-	h.want("cannot send: unresolved apitoken, site_id, wlan_id")
+	h.want("cannot send: unresolved apitoken, site_id, wlan_id (set them")
 }
 
 func TestCodeExport(t *testing.T) {
@@ -459,4 +459,15 @@ func TestKeymapDocsListEveryBinding(t *testing.T) {
 			t.Errorf("docs lack %s %s", b.Key, b.Action)
 		}
 	}
+}
+
+func TestMissingSecretSaysWhereItComesFrom(t *testing.T) {
+	t.Parallel()
+	srv := newMistServer(t)
+	c := testCollection(t, srv.host())
+	h := start(t, Config{Collection: c, Env: "Local", Secrets: memSecrets{}}, 140, 30)
+	h.openGetWLAN()
+	h.press("Ctrl+R")
+	h.sync()
+	h.want("cannot send: secret apitoken has no value (type it into the Auth tab)")
 }

@@ -326,6 +326,10 @@ func (r *responsePane) refreshCode() {
 	if lang == "" {
 		lang = t.Name
 	}
+	if len(text) > highlightLimit {
+		r.code.SetText(Safe(text)) // keeps typing in a huge body responsive
+		return
+	}
 	r.code.SetText(Highlight(lang, text))
 }
 

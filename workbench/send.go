@@ -33,7 +33,7 @@ func (w *Workbench) send() {
 		r.Unresolved = append(r.Unresolved, empty...)
 	}
 	if len(r.Unresolved) > 0 {
-		w.setError(fmt.Errorf("cannot send: unresolved %s (set them in the environment, Ctrl+E switches it)", strings.Join(r.Unresolved, ", ")))
+		w.setError(unresolvedError(w.s, r.Unresolved))
 		return
 	}
 	ctx, cancel := context.WithCancel(w.ctx)
@@ -129,4 +129,28 @@ func (w *Workbench) record(r *collections.Resolved, resp *send.Response, err err
 	if herr := w.cfg.History.Append(e); herr != nil {
 		w.setError(herr)
 	}
+}
+
+// unresolvedError explains what is missing before a request can go:
+// secrets say where their value comes from.
+func unresolvedError(s *Session, names []string) error {
+	var plain, secrets []string
+	for _, n := range names {
+		v, _ := s.lookupVar(n)
+		if v == nil || !v.Secret {
+			plain = append(plain, n)
+			continue
+		}
+		hint := "type it into the Auth tab"
+		if v.Env != "" {
+			hint = "set $" + v.Env + " or " + hint
+		}
+		secrets = append(secrets, fmt.Sprintf("secret %s has no value (%s)", n, hint))
+	}
+	var parts []string
+	if len(plain) > 0 {
+		parts = append(parts, "unresolved "+strings.Join(plain, ", ")+" (set them in the environment; Ctrl+E switches it)")
+	}
+	parts = append(parts, secrets...)
+	return fmt.Errorf("cannot send: %s", strings.Join(parts, "; "))
 }
