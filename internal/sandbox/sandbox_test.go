@@ -509,6 +509,11 @@ func TestSpecFallback(t *testing.T) {
 	if r := c.must(501, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans/derived", ""); !strings.Contains(r.detail(), "listSiteWlansDerived") {
 		t.Fatalf("derived: %s", r.raw)
 	}
+	// Text around a parameter in one segment.
+	if r := c.do("DELETE", "/api/v1/sites/"+SeedSiteID+"/devices/"+SeedWLANID+"/image2", ""); r.status == 404 {
+		t.Fatalf("image{image_number}: %s", r.raw)
+	}
+	c.must(404, "DELETE", "/api/v1/sites/"+SeedSiteID+"/devices/"+SeedWLANID+"/image", "")
 	// Declared without a body.
 	r = c.must(200, "DELETE", "/api/v1/orgs/"+SeedOrgID+"/webhooks/"+SeedWLANID, "")
 	if len(r.raw) != 0 {

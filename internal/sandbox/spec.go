@@ -65,8 +65,8 @@ func decodeSpec(gz []byte) (*specTable, error) {
 }
 
 // match finds the operations whose template matches path. It returns the
-// most literal template's operations (a literal segment beats {param}),
-// keyed by method.
+// most literal template's operations (a literal segment beats one mixing
+// text and a {param}, which beats a bare {param}), keyed by method.
 func (t *specTable) match(path string) map[string]*specOp {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 	best := -1
@@ -79,18 +79,12 @@ func (t *specTable) match(path string) map[string]*specOp {
 		score := 0
 		ok := true
 		for i, s := range o.segs {
-			if strings.HasPrefix(s, "{") && strings.HasSuffix(s, "}") {
-				if segs[i] == "" {
-					ok = false
-					break
-				}
-				continue
-			}
-			if s != segs[i] {
+			sc, m := matchSegment(s, segs[i])
+			if !m {
 				ok = false
 				break
 			}
-			score++
+			score += sc
 		}
 		if !ok {
 			continue
@@ -104,6 +98,28 @@ func (t *specTable) match(path string) map[string]*specOp {
 		}
 	}
 	return out
+}
+
+// matchSegment matches one path segment against a template segment such
+// as "wlans", "{wlan_id}" or "image{image_number}" (text around one
+// parameter), scoring 2, 0 and 1.
+func matchSegment(tmpl, seg string) (int, bool) {
+	open := strings.IndexByte(tmpl, '{')
+	if open < 0 {
+		return 2, tmpl == seg
+	}
+	end := strings.LastIndexByte(tmpl, '}')
+	if end < open {
+		return 2, tmpl == seg
+	}
+	prefix, suffix := tmpl[:open], tmpl[end+1:]
+	if len(seg) <= len(prefix)+len(suffix) || !strings.HasPrefix(seg, prefix) || !strings.HasSuffix(seg, suffix) {
+		return 0, false
+	}
+	if prefix == "" && suffix == "" {
+		return 0, true
+	}
+	return 1, true
 }
 
 // SpecStats reports how many operations the embedded table holds and how
