@@ -138,6 +138,9 @@ func (ex *exporter) items(items []collections.Item, path []*collections.Folder) 
 				pi.Description = jsonString(it.Description)
 			}
 			pi.Variable = exportVariables(it.Variables)
+			if ev, ok := folderVariablesScript(it.Variables); ok {
+				pi.Event = append(pi.Event, ev)
+			}
 			pi.Auth, pi.Ext = exportAuth(it.Auth, nil)
 			if len(it.Headers) > 0 {
 				pi.Ext = ext(pi.Ext)
@@ -418,4 +421,28 @@ func exportBody(b collections.Body) *pmBody {
 		return &pmBody{Mode: "file", File: &pmFile{Src: jsonString(b.File)}}
 	}
 	return nil
+}
+
+// generatedMarker starts the scripts export writes for newman's sake;
+// import drops them.
+const generatedMarker = "// mistbench: generated"
+
+// folderVariablesScript makes newman see a folder's variables, which it
+// does not resolve itself: a pre-request script sets each one unless the
+// environment (or --env-var) has it, the precedence mistbench gives them.
+func folderVariablesScript(vs []collections.Variable) (pmEvent, bool) {
+	lines := []string{generatedMarker + ": folder variables for Postman and newman (import drops this script)"}
+	for _, v := range vs {
+		if v.Secret {
+			continue // no value to set; it comes from the environment
+		}
+		k, _ := json.Marshal(v.Key)
+		val, _ := json.Marshal(v.Value)
+		lines = append(lines, fmt.Sprintf("if (!pm.environment.has(%s)) { pm.variables.set(%s, %s); }", k, k, val))
+	}
+	if len(lines) == 1 {
+		return pmEvent{}, false
+	}
+	exec, _ := json.Marshal(lines)
+	return pmEvent{Listen: "prerequest", Script: pmScript{Type: "text/javascript", Exec: exec}}, true
 }

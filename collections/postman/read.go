@@ -221,7 +221,7 @@ func extLogin(x *extAuth) collections.Auth {
 func (im *importer) scriptsNote(where, desc string, evs []pmEvent) string {
 	for _, ev := range evs {
 		code := stringList(ev.Script.Exec, "\n")
-		if strings.TrimSpace(code) == "" {
+		if strings.TrimSpace(code) == "" || strings.HasPrefix(code, generatedMarker) {
 			continue
 		}
 		im.rep.Convert("script", "%s: %s script kept in the description as a note (never run)", where, ev.Listen)
