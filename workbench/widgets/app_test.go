@@ -54,6 +54,13 @@ func newAppHarness(t *testing.T, w, h int, root tview.Primitive) *appHarness {
 	return a
 }
 
+// onUI runs f on the event goroutine and returns its result.
+func (a *appHarness) onUI(f func() any) any {
+	ch := make(chan any, 1)
+	a.app.QueueUpdate(func() { ch <- f() })
+	return <-ch
+}
+
 // keys injects keys and then waits for the sentinel; it returns the screen.
 func (a *appHarness) keys(keys ...*tcell.EventKey) string {
 	for _, k := range keys {
@@ -110,6 +117,13 @@ func TestBodyViewInApp(t *testing.T) {
 	if !strings.Contains(scr, `"ssid":"wlan-2"`) {
 		t.Errorf("after jjj:\n%s", scr)
 	}
+	// The mouse wheel, through tview's own mouse dispatch.
+	a.screen.InjectMouse(10, 5, tcell.WheelDown, tcell.ModNone)
+	a.screen.InjectMouse(10, 5, tcell.ButtonNone, tcell.ModNone)
+	scr = a.keys()
+	if top := a.onUI(func() any { return v.Top() }); top != 6 {
+		t.Errorf("after the wheel top = %v, want 6", top)
+	}
 	<-indexed
 	scr = a.keys(runes("G")...)
 	if !strings.Contains(scr, "needle-at-the-end") {
@@ -134,5 +148,30 @@ func TestBodyViewInApp(t *testing.T) {
 	}
 	if !strings.Contains(scr, `"needle-at-the-end"`) || !strings.Contains(scr, "jq: .[-1].ssid") {
 		t.Errorf("jq result:\n%s", scr)
+	}
+}
+
+// TestFuzzyListInApp: the palette in a running app, typed into and clicked.
+func TestFuzzyListInApp(t *testing.T) {
+	l := NewFuzzyList("> ").SetItems(paletteItems())
+	chosen := make(chan any, 4)
+	l.OnSelect = func(it FuzzyItem) { chosen <- it.Value }
+	a := newAppHarness(t, 70, 10, l)
+	scr := a.keys(append(runes("getwlan"), tcell.NewEventKey(tcell.KeyEnter, 0, 0))...)
+	if got := <-chosen; got != 2 {
+		t.Errorf("Enter chose %v, want Get WLAN", got)
+	}
+	if !strings.Contains(scr, "> getwlan") {
+		t.Errorf("screen:\n%s", scr)
+	}
+	// Clear the query, then click the fourth row twice: select, then choose.
+	a.keys(tcell.NewEventKey(tcell.KeyCtrlU, 0, tcell.ModCtrl))
+	for i := 0; i < 2; i++ {
+		a.screen.InjectMouse(5, 4, tcell.Button1, tcell.ModNone)
+		a.screen.InjectMouse(5, 4, tcell.ButtonNone, tcell.ModNone)
+		a.keys()
+	}
+	if got := <-chosen; got != 1 {
+		t.Errorf("click chose %v, want List WLANs", got)
 	}
 }
