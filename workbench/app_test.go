@@ -100,7 +100,7 @@ func TestOpenAndSendWithEveryKey(t *testing.T) {
 		t.Run(key, func(t *testing.T) {
 			t.Parallel()
 			h, _, _ := startLab(t)
-			h.want("▾ WLANs", "GET    List WLANs", "PUT    Rename SSID", "env Local")
+			h.want("▾ WLANs", "GET  List WLANs", "PUT  Rename SSID", "env Local")
 			h.openGetWLAN()
 			h.want("WLANs/Get WLAN")
 			h.press(key)
@@ -213,7 +213,7 @@ func TestRenameInTreeAndSave(t *testing.T) {
 	h.press("Ctrl+U")
 	h.typ("Fetch WLAN\n")
 	h.sync()
-	h.want("GET    Fetch WLAN", "● unsaved")
+	h.want("GET  Fetch WLAN", "● unsaved")
 	h.press("Ctrl+S")
 	h.sync()
 	h.wantNot("● unsaved")
@@ -290,11 +290,11 @@ func TestDeleteAsksAndUndoes(t *testing.T) {
 	h.want("Get WLAN")
 	h.press("d", "Enter") // Delete
 	h.sync()
-	h.wantNot("GET    Get WLAN")
+	h.wantNot("GET  Get WLAN")
 	h.want("deleted")
 	h.press("u")
 	h.sync()
-	h.want("GET    Get WLAN", "restored")
+	h.want("GET  Get WLAN", "restored")
 }
 
 func TestNewDuplicateMove(t *testing.T) {
@@ -303,10 +303,10 @@ func TestNewDuplicateMove(t *testing.T) {
 	h.press("n")
 	h.typ("Ping\n")
 	h.sync()
-	h.want("WLANs/Ping", "GET    Ping")
+	h.want("WLANs/Ping", "GET  Ping")
 	h.press("Alt+1", "c")
 	h.sync()
-	h.want("GET    Ping copy")
+	h.want("GET  Ping copy")
 	h.press("m")
 	h.sync()
 	h.want("Move Ping copy to", "/ (top level)")

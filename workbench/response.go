@@ -105,9 +105,8 @@ func (r *responsePane) showTab(i int) {
 }
 
 func (r *responsePane) refreshStatusLine() {
+	// Tabs first so a narrow screen still shows them all.
 	var b strings.Builder
-	b.WriteString(r.summary)
-	b.WriteString("  ")
 	for i, name := range responseTabs {
 		if i == r.tab {
 			fmt.Fprintf(&b, "[black:aqua] %s [-:-]", name)
@@ -115,6 +114,8 @@ func (r *responsePane) refreshStatusLine() {
 			fmt.Fprintf(&b, " %s ", name)
 		}
 	}
+	b.WriteString("  ")
+	b.WriteString(r.summary)
 	r.statusLine.SetText(b.String())
 }
 
@@ -124,7 +125,7 @@ func (r *responsePane) clear() {
 		r.resp.Close()
 	}
 	r.resp, r.plainBody = nil, ""
-	r.summary = "[::d]no response yet: Ctrl+R sends[::-]"
+	r.summary = "[::d]Ctrl+R sends[::-]"
 	r.body.SetText("")
 	r.headers.SetText("")
 	r.timing.SetText("")

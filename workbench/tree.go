@@ -113,14 +113,14 @@ func (t *treePane) label(it collections.Item, n *tview.TreeNode) string {
 			m = "GET"
 		}
 		short := m
-		if len(short) > 6 {
-			short = short[:5] + "…"
+		if len(short) > 4 {
+			short = short[:3] + "…" // DELETE → DEL…: names keep the width
 		}
 		mark := ""
 		if it == t.w.s.Orig {
 			mark = " [yellow]◂[-]"
 		}
-		return fmt.Sprintf("[%s]%-6s[-] %s%s", methodColor(m), Safe(short), Safe(it.Name), mark)
+		return fmt.Sprintf("[%s]%-4s[-] %s%s", methodColor(m), Safe(short), Safe(it.Name), mark)
 	case *collections.Broken:
 		return "[red]✗ " + Safe(it.File) + "[-]"
 	}

@@ -206,6 +206,8 @@ func (w *Workbench) build() {
 	w.app.SetInputCapture(w.capture)
 	w.app.SetBeforeDrawFunc(func(sc tcell.Screen) bool {
 		w.scr = sc
+		width, _ := sc.Size()
+		w.body.ResizeItem(w.tree.root, treeWidth(width), 0)
 		w.refreshChrome()
 		return false
 	})
@@ -433,6 +435,11 @@ func (w *Workbench) refreshChrome() {
 		}
 	}
 	w.editor.root.SetTitle(title)
+}
+
+// treeWidth gives the tree about a quarter of the screen, within reason.
+func treeWidth(screenWidth int) int {
+	return max(24, min(40, screenWidth/4+6))
 }
 
 func firstLine(s string) string {
