@@ -424,3 +424,99 @@ func FuzzColorJSON(f *testing.F) {
 		}
 	})
 }
+
+func TestSendPostmanFileAndBareArrayEnv(t *testing.T) {
+	f, _, _ := setupSend(t)
+	dir := t.TempDir()
+	coll := filepath.Join(dir, "mist.postman_collection.json")
+	os.WriteFile(coll, []byte(`{
+  "info": {"name": "pm", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+  "auth": {"type": "apikey", "apikey": [{"key": "key", "value": "Authorization"}, {"key": "value", "value": "Token {{apitoken}}"}, {"key": "in", "value": "header"}]},
+  "item": [{"name": "Sites", "item": [{"name": "Get WLAN", "request": {"method": "GET",
+    "url": {"raw": "{{baseUrl}}/api/v1/sites/:site_id/wlans/w1", "host": ["{{baseUrl}}"], "path": ["api", "v1", "sites", ":site_id", "wlans", "w1"],
+            "variable": [{"key": "site_id", "value": "{{site_id}}"}]}}}]}]
+}`), 0o644)
+	env := filepath.Join(dir, "mist.postman_env.json")
+	os.WriteFile(env, []byte(`[{"key": "baseUrl", "value": "`+f.URL+`", "type": "string"}, {"key": "site_id", "value": "site-7", "type": "string"}, {"key": "apitoken", "value": "sekret-token", "type": "secret"}]`), 0o644)
+	res := sendCmd(t, "", "send", coll, "Sites/Get WLAN", "-e", env)
+	if res.code != 0 || !strings.Contains(res.out, `"ssid": "TestWlan"`) {
+		t.Fatalf("exit %d\nstdout %s\nstderr %s\nserver saw %q", res.code, res.out, res.err, f.requests())
+	}
+	if got := f.requests(); got[len(got)-1] != "GET /api/v1/sites/site-7/wlans/w1 Token sekret-token" {
+		t.Fatalf("server saw %q", got)
+	}
+}
+
+func TestSendMistLoginTwoFactorPrompt(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("MISTBENCH_HOME", home)
+	t.Setenv("TEST_MIST_PASSWORD", "pw")
+	var mu sync.Mutex
+	var seen []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		defer mu.Unlock()
+		var in map[string]string
+		json.NewDecoder(r.Body).Decode(&in)
+		seen = append(seen, r.Method+" "+r.URL.Path+" "+r.Header.Get("X-CSRFToken"))
+		switch r.URL.Path {
+		case "/api/v1/login":
+			if in["password"] != "pw" {
+				w.WriteHeader(401)
+				return
+			}
+			http.SetCookie(w, &http.Cookie{Name: "sessionid.eu", Value: "s1", Path: "/"})
+			http.SetCookie(w, &http.Cookie{Name: "csrftoken.eu", Value: "c1", Path: "/"})
+			io.WriteString(w, `{"two_factor_required": true, "two_factor_passed": false}`)
+		case "/api/v1/login/two_factor":
+			if in["two_factor"] != "654321" {
+				w.WriteHeader(400)
+			}
+			io.WriteString(w, `{}`)
+		default:
+			if c, err := r.Cookie("sessionid.eu"); err != nil || c.Value != "s1" {
+				w.WriteHeader(401)
+			}
+			io.WriteString(w, `{"email":"me@example.com"}`)
+		}
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	c := &collections.Collection{Name: "login", ID: "22222222-2222-4333-8444-555555555555", Dir: dir,
+		Variables: []collections.Variable{{Key: "password", Secret: true, Env: "TEST_MIST_PASSWORD"}},
+		Auth:      collections.Auth{Type: collections.AuthMistLogin, Email: "me@example.com", Password: "{{password}}"},
+		Items: []collections.Item{
+			&collections.Request{Name: "Who am I", URL: srv.URL + "/api/v1/self"},
+			&collections.Request{Name: "Create", Method: "POST", URL: srv.URL + "/api/v1/sites/s/wlans", Body: collections.Body{Kind: collections.BodyJSON, Text: `{}`}},
+		}}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res := sendCmd(t, "654321\n", "send", dir, "Who am I")
+	if res.code != 0 || !strings.Contains(res.err, "two-factor code") {
+		t.Fatalf("exit %d stderr %q seen %q", res.code, res.err, seen)
+	}
+	// The session persists (0600): the next command logs in no more and
+	// sends X-CSRFToken on the POST.
+	matches, _ := filepath.Glob(filepath.Join(home, "sessions", "*.json"))
+	if len(matches) != 1 {
+		t.Fatalf("session files %v", matches)
+	}
+	if st, _ := os.Stat(matches[0]); st.Mode().Perm() != 0o600 {
+		t.Fatalf("session file mode %v", st.Mode())
+	}
+	res = sendCmd(t, "", "send", dir, "Create")
+	if res.code != 0 {
+		t.Fatalf("second send: exit %d stderr %q", res.code, res.err)
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	want := "POST /api/v1/login |POST /api/v1/login/two_factor c1|GET /api/v1/self |POST /api/v1/sites/s/wlans c1"
+	if strings.Join(seen, "|") != want {
+		t.Fatalf("server saw %q", seen)
+	}
+	hist, _ := os.ReadFile(filepath.Join(home, history.FileName))
+	if bytes.Contains(hist, []byte(`"pw"`)) || bytes.Contains(hist, []byte("s1")) || bytes.Contains(hist, []byte(`c1"`)) {
+		t.Fatalf("history holds session secrets:\n%s", hist)
+	}
+}

@@ -200,3 +200,16 @@ func FuzzScan(f *testing.F) {
 		}
 	})
 }
+
+func TestDraft(t *testing.T) {
+	r := &collections.Resolved{Method: "PUT", URL: "http://127.0.0.1/api/v1/sites/s/wlans/w",
+		Headers: []collections.Header{{Name: "Authorization", Value: "Token x"}, {Name: "Content-Type", Value: "application/json"}, {Name: "X-A", Value: "1"}},
+		Body:    collections.ResolvedBody{Kind: collections.BodyJSON, Bytes: []byte(`{"ssid": "New"}`)}}
+	d := Record(r, nil, nil, Meta{Request: "WLANs/Rename SSID"}).Draft()
+	if d.Name != "Rename SSID" || d.Method != "PUT" || d.URL != r.URL || d.Body.Kind != collections.BodyJSON || d.Body.Text != `{"ssid": "New"}` {
+		t.Fatalf("draft %+v", d)
+	}
+	if len(d.Headers) != 2 || d.Headers[0].Key != "Content-Type" || d.Headers[1].Key != "X-A" {
+		t.Fatalf("headers %+v", d.Headers)
+	}
+}

@@ -175,3 +175,34 @@ func trimPartialRune(b []byte) []byte {
 }
 
 func base64Decode(s string) ([]byte, error) { return base64.StdEncoding.DecodeString(s) }
+
+// Draft turns an entry back into an unsaved request, for re-opening it in
+// the workbench: method, URL, the headers that were not redacted and a
+// text body kept whole. Redacted credentials are left out, not guessed:
+// the request's auth or variables supply them again.
+func (e *Entry) Draft() *collections.Request {
+	name := e.Request
+	if name == "" {
+		name = e.Method + " " + e.URL
+	}
+	if i := strings.LastIndex(name, "/"); i >= 0 && e.Request != "" {
+		name = name[i+1:]
+	}
+	r := &collections.Request{Name: name, Method: e.Method, URL: e.URL}
+	for _, h := range e.RequestHeaders {
+		if h.Value == Redacted || strings.Contains(h.Value, Redacted) {
+			continue
+		}
+		r.Headers = append(r.Headers, collections.Param{Key: h.Name, Value: h.Value})
+	}
+	b := e.RequestBody
+	if b.Text != "" && !b.Base64 && !b.Truncated && b.Note == "" {
+		r.Body = collections.Body{Kind: collections.BodyRaw, Text: b.Text}
+		for _, h := range e.RequestHeaders {
+			if strings.EqualFold(h.Name, "Content-Type") && strings.Contains(strings.ToLower(h.Value), "json") {
+				r.Body.Kind = collections.BodyJSON
+			}
+		}
+	}
+	return r
+}
