@@ -185,6 +185,9 @@ func (v *BodyView) SetText(body []byte, contentType string) {
 // Call on the UI goroutine.
 func (v *BodyView) SetBody(r io.ReaderAt, size int64, contentType string) {
 	v.reset()
+	if r == nil || size < 0 {
+		r, size = bytes.NewReader(nil), 0
+	}
 	v.raw, v.rawSize, v.contentType, v.binary = r, size, contentType, false
 	head := make([]byte, min(size, headSample))
 	if n, err := r.ReadAt(head, 0); n < len(head) {

@@ -325,3 +325,21 @@ func TestBodyViewKeys(t *testing.T) {
 		t.Errorf("Do: prompting %v top %d", v.Prompting(), v.Top())
 	}
 }
+
+func TestBodyViewBadInput(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 40, 4)
+	v.SetBody(nil, 10, "text/plain")
+	if !strings.Contains(render(s, v), "(empty body)") {
+		t.Error("nil reader")
+	}
+	v.SetBody(strings.NewReader("abc"), -5, "")
+	if !strings.Contains(render(s, v), "(empty body)") {
+		t.Error("negative size")
+	}
+	// A reader shorter than the size it was given: the error is shown.
+	v.SetBody(strings.NewReader("abc"), 100, "text/plain")
+	if got := render(s, v); !strings.Contains(got, "read body") {
+		t.Errorf("short reader:\n%s", got)
+	}
+}
