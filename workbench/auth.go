@@ -79,6 +79,11 @@ func (e *editorPane) authFields() {
 			from = "nothing above sets one"
 		}
 		f.AddTextView("Uses", Safe(desc+" from "+from), 0, 1, true, false)
+		for _, cred := range []string{eff.Token, eff.Password, eff.Value} {
+			if note := e.secretNote(cred, true); note != "" {
+				f.AddTextView("", note, 0, 1, true, false)
+			}
+		}
 	case collections.AuthNone:
 		f.AddTextView("", "No auth, even if a folder or the collection has one.", 0, 1, true, false)
 	case collections.AuthMistToken, collections.AuthBearer:
@@ -131,13 +136,14 @@ func (e *editorPane) secretField(label string, p *string, varName string) {
 	})
 	e.authForm.AddFormItem(in)
 	e.authSecrets[in] = varName
-	if note := e.secretNote(*p); note != "" {
+	if note := e.secretNote(*p, false); note != "" {
 		e.authForm.AddTextView("", note, 0, 1, true, false)
 	}
 }
 
 // secretNote says whether the secret a field refers to has a value.
-func (e *editorPane) secretNote(expr string) string {
+// inherited says the field is not here (the auth is inherited).
+func (e *editorPane) secretNote(expr string, inherited bool) string {
 	name := strings.TrimSpace(strings.TrimSuffix(strings.TrimPrefix(strings.TrimSpace(expr), "{{"), "}}"))
 	if name == "" || !strings.HasPrefix(strings.TrimSpace(expr), "{{") {
 		return ""
@@ -152,8 +158,11 @@ func (e *editorPane) secretNote(expr string) string {
 		return "[green]secret " + Safe(name) + " is set[-] (kept in your secret store)"
 	}
 	hint := "type the value here to store it"
+	if inherited {
+		hint = "pick the type above to type it here"
+	}
 	if v.Env != "" {
-		hint = "set $" + v.Env + " or type the value here"
+		hint = "set $" + v.Env + " or " + hint
 	}
 	return "[orange]secret " + Safe(name) + " has no value[-]: " + Safe(hint)
 }

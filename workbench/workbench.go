@@ -423,7 +423,11 @@ func (w *Workbench) refreshChrome() {
 		w.status.SetText(" " + Safe(w.statusMsg))
 	}
 	pane := w.currentPane()
-	w.footer.SetText(" " + tview.Escape(w.keys.Footer(pane)))
+	if w.modal != "" {
+		w.footer.SetText(" Enter choose  Esc close  ↑↓ move")
+	} else {
+		w.footer.SetText(" " + tview.Escape(w.keys.Footer(pane)))
+	}
 	w.tree.root.SetBorderColor(borderColor(pane == PaneTree))
 	w.editor.root.SetBorderColor(borderColor(pane == PaneEditor))
 	w.resp.root.SetBorderColor(borderColor(pane == PaneResponse))
