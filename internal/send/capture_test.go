@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -144,10 +145,10 @@ func TestAllPagesNext(t *testing.T) {
 }
 
 func TestRateLimit(t *testing.T) {
-	left := 2
+	var left atomic.Int32
+	left.Store(2)
 	srv := newRecorder(t, func(w http.ResponseWriter, r *http.Request) {
-		if left > 0 {
-			left--
+		if left.Add(-1) >= 0 {
 			w.Header().Set("Retry-After", "0")
 			w.WriteHeader(http.StatusTooManyRequests)
 			io.WriteString(w, `{"detail":"Too Many Request. The API Token used for the request reached the 5000 API Calls per hour threshold"}`)

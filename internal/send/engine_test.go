@@ -300,7 +300,8 @@ func stallServer(t *testing.T) *httptest.Server {
 
 func TestTimeoutMidBody(t *testing.T) {
 	srv := stallServer(t)
-	r := &collections.Resolved{Method: "GET", URL: srv.URL, Timeout: 100 * time.Millisecond}
+	// Long enough that a loaded machine still gets the headers in time.
+	r := &collections.Resolved{Method: "GET", URL: srv.URL, Timeout: 400 * time.Millisecond}
 	resp, err := New(Options{}).Do(context.Background(), r)
 	defer resp.Close()
 	var te *TimeoutError
