@@ -24,6 +24,7 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -40,8 +41,19 @@ func main() {
 	runs := flag.Int("runs", 1, "runs of each phase; medians are reported")
 	plain := flag.Bool("http", false, "plain HTTP instead of HTTPS")
 	data := flag.String("data", "", "sandbox data directory (default: state in memory)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "sandboxload:", err)
+			os.Exit(1)
+		}
+		pprof.StartCPUProfile(f)
+		defer pprof.StopCPUProfile()
+	}
 	if err := run(*clients, *dur, *runs, *plain, *data); err != nil {
+		pprof.StopCPUProfile()
 		fmt.Fprintln(os.Stderr, "sandboxload:", err)
 		os.Exit(1)
 	}

@@ -331,17 +331,26 @@ func (s *Server) wlanIn(r *http.Request, sc wlanScope, orgID, siteID string) obj
 
 func (s *Server) handleListWLANs(sc wlanScope) func(http.ResponseWriter, *http.Request, *caller) {
 	return func(w http.ResponseWriter, r *http.Request, c *caller) {
+		pg, err := parsePaging(r)
+		if err != nil {
+			writeDetail(w, http.StatusBadRequest, err.Error())
+			return
+		}
 		s.st.mu.RLock()
 		orgID, siteID, ok := s.parent(w, r, c, sc, false)
 		var items []obj
-		if ok && sc == siteScope {
-			items = s.st.wlansWhere("site_id", siteID)
-		} else if ok {
-			items = s.st.wlansWhere("org_id", orgID)
+		total := 0
+		if ok {
+			key := "org:" + orgID
+			if sc == siteScope {
+				key = "site:" + siteID
+			}
+			lo, hi := pg.bounds(len(s.st.wlanIndex[key]))
+			total, items = s.st.wlanPage(key, lo, hi)
 		}
 		s.st.mu.RUnlock()
 		if ok {
-			writePage(w, r, items)
+			pg.write(w, total, items)
 		}
 	}
 }
@@ -415,8 +424,7 @@ func (s *Server) handleCreateWLAN(sc wlanScope) func(http.ResponseWriter, *http.
 			if sc == siteScope {
 				wl["site_id"] = siteID
 			}
-			s.st.wlans[wl["id"].(string)] = wl
-			s.st.wlanOrder = append(s.st.wlanOrder, wl["id"].(string))
+			s.st.addWLAN(wl)
 		}
 		s.st.mu.Unlock()
 		if !ok || !s.persist(w) {
@@ -580,40 +588,58 @@ func jsonKind(v any) string {
 
 // ---- paging ----
 
-// writePage answers a list with Mist's paging: ?limit= (default 100, at
-// most 1000) and ?page= (from 1), and the X-Page-* headers.
-func writePage(w http.ResponseWriter, r *http.Request, items []obj) {
+// paging is a list request's ?limit= (default 100, at most 1000) and
+// ?page= (from 1), Mist's paging.
+type paging struct{ limit, page int }
+
+func parsePaging(r *http.Request) (paging, error) {
 	q := r.URL.Query()
-	limit, page := 100, 1
+	pg := paging{limit: 100, page: 1}
 	if v := q.Get("limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 1000 {
-			writeDetail(w, http.StatusBadRequest, fmt.Sprintf("limit: %q is not a whole number from 1 to 1000", v))
-			return
+			return pg, fmt.Errorf("limit: %q is not a whole number from 1 to 1000", v)
 		}
-		limit = n
+		pg.limit = n
 	}
 	if v := q.Get("page"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 {
-			writeDetail(w, http.StatusBadRequest, fmt.Sprintf("page: %q is not a whole number from 1", v))
-			return
+			return pg, fmt.Errorf("page: %q is not a whole number from 1", v)
 		}
-		page = n
+		pg.page = n
 	}
-	total := len(items)
-	lo := total
-	if page-1 <= total/limit { // compared this way round, absurd pages cannot overflow
-		lo = min((page-1)*limit, total)
+	return pg, nil
+}
+
+// bounds gives the slice of a list of total items the page covers.
+func (pg paging) bounds(total int) (lo, hi int) {
+	lo = total
+	if pg.page-1 <= total/pg.limit { // compared this way round, absurd pages cannot overflow
+		lo = min((pg.page-1)*pg.limit, total)
 	}
-	hi := min(lo+limit, total)
+	return lo, min(lo+pg.limit, total)
+}
+
+// write answers with the page's items and the X-Page-* headers.
+func (pg paging) write(w http.ResponseWriter, total int, items []obj) {
 	h := w.Header()
 	h.Set("X-Page-Total", strconv.Itoa(total))
-	h.Set("X-Page-Limit", strconv.Itoa(limit))
-	h.Set("X-Page-Page", strconv.Itoa(page))
-	out := items[lo:hi]
-	if out == nil {
-		out = []obj{}
+	h.Set("X-Page-Limit", strconv.Itoa(pg.limit))
+	h.Set("X-Page-Page", strconv.Itoa(pg.page))
+	if items == nil {
+		items = []obj{}
 	}
-	writeJSON(w, http.StatusOK, out)
+	writeJSON(w, http.StatusOK, items)
+}
+
+// writePage pages a list held whole.
+func writePage(w http.ResponseWriter, r *http.Request, items []obj) {
+	pg, err := parsePaging(r)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	lo, hi := pg.bounds(len(items))
+	pg.write(w, len(items), items[lo:hi])
 }

@@ -70,7 +70,8 @@ type state struct {
 	org       obj
 	sites     []obj // in creation order
 	wlans     map[string]obj
-	wlanOrder []string // ids in creation order
+	wlanOrder []string            // ids in creation order
+	wlanIndex map[string][]string // parentKey -> ids in creation order
 	users     []*user
 	tokens    []*apiToken
 
@@ -87,12 +88,10 @@ type state struct {
 }
 
 func newState(p *persisted) *state {
-	s := &state{org: p.Org, sites: p.Sites, users: p.Users, tokens: p.Tokens, wlans: map[string]obj{}}
+	s := &state{org: p.Org, sites: p.Sites, users: p.Users, tokens: p.Tokens, wlans: map[string]obj{}, wlanIndex: map[string][]string{}}
 	s.pcond = sync.NewCond(&s.pmu)
 	for _, w := range p.WLANs {
-		id, _ := w["id"].(string)
-		s.wlans[id] = w
-		s.wlanOrder = append(s.wlanOrder, id)
+		s.addWLAN(w)
 	}
 	return s
 }
@@ -260,27 +259,56 @@ func (s *state) site(id string) obj {
 	return nil
 }
 
-// wlansWhere lists the WLANs with key == value, in creation order.
-func (s *state) wlansWhere(key, value string) []obj {
-	var out []obj
-	for _, id := range s.wlanOrder {
-		w := s.wlans[id]
-		if w[key] == value {
-			if key == "org_id" && w["site_id"] != nil {
-				continue // org WLANs only
-			}
-			out = append(out, w)
-		}
+// parentKey names the list a WLAN belongs to: its site's, or its org's
+// when it has no site.
+func parentKey(w obj) string {
+	if site, ok := w["site_id"].(string); ok {
+		return "site:" + site
 	}
-	return out
+	org, _ := w["org_id"].(string)
+	return "org:" + org
+}
+
+// addWLAN stores a new WLAN (s.mu held).
+func (s *state) addWLAN(w obj) {
+	id, _ := w["id"].(string)
+	s.wlans[id] = w
+	s.wlanOrder = append(s.wlanOrder, id)
+	k := parentKey(w)
+	s.wlanIndex[k] = append(s.wlanIndex[k], id)
+}
+
+// wlanPage returns how many WLANs the list key holds and those from lo to
+// hi, in creation order, without walking the others (s.mu held).
+func (s *state) wlanPage(key string, lo, hi int) (int, []obj) {
+	ids := s.wlanIndex[key]
+	lo, hi = min(lo, len(ids)), min(hi, len(ids))
+	out := make([]obj, 0, hi-lo)
+	for _, id := range ids[lo:hi] {
+		out = append(out, s.wlans[id])
+	}
+	return len(ids), out
 }
 
 func (s *state) removeWLAN(id string) {
+	w := s.wlans[id]
+	if w == nil {
+		return
+	}
 	delete(s.wlans, id)
-	for i, x := range s.wlanOrder {
-		if x == id {
-			s.wlanOrder = append(s.wlanOrder[:i], s.wlanOrder[i+1:]...)
-			return
+	s.wlanOrder = removeID(s.wlanOrder, id)
+	k := parentKey(w)
+	s.wlanIndex[k] = removeID(s.wlanIndex[k], id)
+}
+
+// removeID drops id from ids into a new slice: a snapshot holding the old
+// one is not disturbed.
+func removeID(ids []string, id string) []string {
+	out := make([]string, 0, len(ids))
+	for _, x := range ids {
+		if x != id {
+			out = append(out, x)
 		}
 	}
+	return out
 }
