@@ -71,3 +71,35 @@ func BenchmarkFirstFrame(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkKeypressToFrame measures one key in the tree of a 1,000-request
+// collection (folders open), from queueing it to the frame after it.
+func BenchmarkKeypressToFrame(b *testing.B) {
+	c := bigCollection(1000)
+	sim := tcell.NewSimulationScreen("UTF-8")
+	w, err := New(Config{Collection: c, Env: "Local", Screen: sim, Open: "Tag 010/Operation 0200"})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sim.SetSize(120, 40)
+	handled := make(chan struct{}, 1)
+	w.onSentinel = func() { handled <- struct{}{} }
+	done := make(chan error, 1)
+	go func() { done <- w.Run(context.Background()) }()
+	defer func() {
+		w.app.Stop()
+		<-done
+	}()
+	w.app.QueueEvent(tcell.NewEventKey(tcell.KeyF1+2, 0, tcell.ModNone)) // warm up (unbound)
+	w.app.QueueEvent(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt))
+	w.app.QueueEvent(tcell.NewEventKey(sentinelKey, 0, tcell.ModNone))
+	<-handled
+	keys := []tcell.Key{tcell.KeyDown, tcell.KeyUp}
+	i := 0
+	for b.Loop() {
+		w.app.QueueEvent(tcell.NewEventKey(keys[i%2], 0, tcell.ModNone))
+		w.app.QueueEvent(tcell.NewEventKey(sentinelKey, 0, tcell.ModNone))
+		<-handled
+		i++
+	}
+}

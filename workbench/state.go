@@ -32,6 +32,9 @@ type Session struct {
 	Draft *collections.Request
 	saved *collections.Request // Draft as last opened or saved
 
+	// Selected is the tree item under the cursor (nil: none).
+	Selected collections.Item
+
 	// treeDirty says the tree changed (rename, move, delete...) since the
 	// last save.
 	treeDirty bool

@@ -38,6 +38,12 @@ func newTreePane(w *Workbench) *treePane {
 	t.view = tview.NewTreeView().SetGraphics(false).SetTopLevel(1)
 	t.view.SetSelectedFunc(func(n *tview.TreeNode) { t.activate(n) })
 	t.view.SetInputCapture(treeKeys)
+	t.view.SetChangedFunc(func(n *tview.TreeNode) {
+		w.s.Selected = nil
+		if n != nil {
+			w.s.Selected, _ = n.GetReference().(collections.Item)
+		}
+	})
 	t.root = tview.NewFlex().AddItem(t.view, 0, 1, true)
 	t.root.SetBorder(true).SetTitle(" Collection ")
 	n := 0
@@ -73,6 +79,7 @@ func (t *treePane) rebuild() {
 	} else if len(root.GetChildren()) > 0 {
 		t.view.SetCurrentNode(root.GetChildren()[0])
 	}
+	t.w.s.Selected = t.selected()
 	t.refreshLabels()
 }
 
@@ -152,6 +159,7 @@ func (t *treePane) selectItem(it collections.Item) {
 	}
 	if n := t.nodes[it]; n != nil {
 		t.view.SetCurrentNode(n)
+		t.w.s.Selected = it
 	}
 }
 
