@@ -195,3 +195,24 @@ func TestSafeText(t *testing.T) {
 		t.Fatalf("highlighted body: %s", h)
 	}
 }
+
+func TestRenderBodyLanguages(t *testing.T) {
+	cases := map[string][]byte{
+		"application/xml":          []byte(`<a x="1">t</a>`),
+		"text/html; charset=utf-8": []byte(`<p class="x">hi</p>`),
+		"application/yaml":         []byte("a: 1\nb: [x, y]\n"),
+		"application/vnd.api+json": []byte(`{"a":1}`),
+	}
+	for ct, body := range cases {
+		out := RenderBody(ct, body)
+		if !strings.Contains(out, "[#") {
+			t.Errorf("%s: not highlighted: %q", ct, out)
+		}
+	}
+	// Above the threshold a body is shown plain, and still safe.
+	big := []byte(`{"a":"` + strings.Repeat("x\x1b", highlightLimit) + `"}`)
+	out := RenderBody("application/json", big)
+	if strings.Contains(out, "[#") || strings.Contains(out, "\x1b") {
+		t.Fatal("a large body was highlighted or kept its escapes")
+	}
+}

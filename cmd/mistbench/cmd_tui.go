@@ -18,6 +18,9 @@ import (
 // directory when it holds a collection, else the user's workspace (made
 // from the Mist starter collection the first time).
 func runWorkbench(cmd *cobra.Command, io streams, args []string) error {
+	if !isTerminal(io.In) || !isTerminal(io.Out) {
+		return usageErrorf("the workbench needs a terminal; to send a request from a script use: mistbench send COLL REQ")
+	}
 	dir, err := workbenchDir(args)
 	if err != nil {
 		return err
