@@ -220,7 +220,11 @@ func runDemo(ctx context.Context, io streams, dir string, headless bool) error {
 
 	tui := !headless && isTerminal(io.Out) && isTerminal(io.In)
 	if tui {
-		err := workbench.Run(ctx, workbench.Config{Collection: c, Env: demoEnv, Secrets: store, RootCAs: rn.Cert.Pool, Open: demoWalk[0]})
+		open := demoWalk[0]
+		if _, _, err := c.Find(open); err != nil {
+			open = "" // a collection of the user's own, without the starter's requests
+		}
+		err := workbench.Run(ctx, workbench.Config{Collection: c, Env: demoEnv, Secrets: store, RootCAs: rn.Cert.Pool, Open: open})
 		if err != nil {
 			return err
 		}
