@@ -27,6 +27,9 @@ type tcase struct {
 	// curlOwnBoundary: curl cannot send a boundary the request fixes; its
 	// Content-Type may differ in the boundary only.
 	curlOwnBoundary bool
+	// pythonURLDiffers: urllib3 percent-encodes characters of the URL
+	// that RFC 3986 does not allow; the snippet says so in a comment.
+	pythonURLDiffers bool
 }
 
 // secretValues are the secrets of the corpus collection: what the snippets
@@ -121,6 +124,7 @@ func corpus() []tcase {
 			Query: []collections.Param{p("ключ", "значение"), p("emoji", "😀🎉"), p("é", "ü ß")}}},
 		{name: "path_awkward_values", req: &collections.Request{URL: "http://{{base}}/p/:a/:b/:c/:d/:e/:f",
 			PathVars: []collections.Param{p("a", "x/y"), p("b", ".."), p("c", "#hash"), p("d", "what?"), p("e", "with space"), p("f", "ünï😀")}}},
+		{name: "path_raw_characters", pythonURLDiffers: true, req: &collections.Request{URL: "http://{{base}}/raw/{a}|b^c/\"q\""}},
 		{name: "path_dot", req: &collections.Request{URL: "http://{{base}}/p/:a/end",
 			PathVars: []collections.Param{p("a", ".")}}},
 		{name: "path_percent_and_plus", req: &collections.Request{URL: "http://{{base}}/p/:a",

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"net/url"
 	"sort"
 	"strconv"
 	"strings"
@@ -99,6 +100,9 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		method = strconv.Quote(q.method)
 	}
 	f.WriteString("\treq, err " + g.assign("req", "err") + " http.NewRequestWithContext(ctx, " + method + ", " + g.expr(q.url, true) + ", " + bodyArg + ")\n" + goCheck)
+	if raw := goOpaquePath(q.url); raw != "" {
+		f.WriteString("\treq.URL.Opaque = " + GoString(raw) + " // the path as written: net/http would escape it\n")
+	}
 	for _, h := range q.headers {
 		if strings.EqualFold(h.name, "Host") {
 			f.WriteString("\treq.Host = " + g.expr(h.value, false) + "\n") // net/http ignores a Host header
@@ -271,4 +275,31 @@ func goDuration(d time.Duration) string {
 		return strconv.FormatInt(int64(d/time.Millisecond), 10) + "*time.Millisecond"
 	}
 	return "time.Duration(" + strconv.FormatInt(int64(d), 10) + ")"
+}
+
+// goOpaquePath returns the path of a literal URL when net/http would send
+// it escaped differently from how it is written (as the engine does not).
+func goOpaquePath(v value) string {
+	lit, ok := v.literal()
+	if !ok {
+		return ""
+	}
+	i := strings.Index(lit, "://")
+	if i < 0 {
+		return ""
+	}
+	rest := lit[i+3:]
+	j := strings.IndexAny(rest, "/?#")
+	if j < 0 || rest[j] != '/' {
+		return ""
+	}
+	raw := rest[j:]
+	if k := strings.IndexAny(raw, "?#"); k >= 0 {
+		raw = raw[:k]
+	}
+	u, err := url.Parse(lit)
+	if err != nil || u.EscapedPath() == raw || strings.HasPrefix(raw, "//") {
+		return ""
+	}
+	return raw
 }
