@@ -1,6 +1,7 @@
 package postman
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"os"
@@ -344,4 +345,56 @@ func FuzzRead(f *testing.F) {
 		}
 		_, _, _ = ParseEnvironment(data, "fuzz.json")
 	})
+}
+
+// bigCollection is n requests in folders of 50, each with a JSON body, a
+// path variable, query rows and an example: about 1.7 KB of Postman JSON
+// per request.
+func bigCollection(n int) *collections.Collection {
+	c := &collections.Collection{Name: "Big", Auth: collections.Auth{Type: collections.AuthMistToken, Token: "{{apitoken}}"}}
+	var f *collections.Folder
+	for i := 0; i < n; i++ {
+		if i%50 == 0 {
+			f = &collections.Folder{Name: "Folder " + itoa(i/50)}
+			c.Items = append(c.Items, f)
+		}
+		f.Items = append(f.Items, &collections.Request{
+			Name: "Request " + itoa(i), Method: "PUT", URL: "{{baseUrl}}/api/v1/sites/:site_id/wlans/:wlan_id",
+			PathVars:    []collections.Param{{Key: "site_id", Value: "{{site_id}}"}, {Key: "wlan_id", Value: "{{wlan_id}}"}},
+			Query:       []collections.Param{{Key: "limit", Value: "100"}, {Key: "page", Value: "1", Disabled: true}},
+			Headers:     []collections.Param{{Key: "Accept", Value: "application/json"}},
+			Body:        collections.Body{Kind: collections.BodyJSON, Text: `{"ssid": "TestWlan", "enabled": true, "auth": {"type": "psk", "psk": "{{psk}}"}, "vlan_id": 10, "bands": ["24", "5", "6"]}`},
+			Description: "Update the WLAN of a site: PUT changes the fields sent and leaves the others.",
+			Examples:    []collections.Example{{Name: "OK", Status: 200, Headers: []collections.Param{{Key: "Content-Type", Value: "application/json"}}, Body: `{"id": "6f4bf402-45f9-4e4c-9a4e-0000000000ab", "ssid": "TestWlan", "enabled": true}`}},
+		})
+	}
+	return c
+}
+
+// BenchmarkRead20k reads a 20,000-request Postman collection (about the
+// size of Juniper's published 18 MB Mist collection).
+func BenchmarkRead20k(b *testing.B) {
+	data, err := Export(bigCollection(20000))
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	b.ReportMetric(float64(len(data))/(1<<20), "MB")
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, _, err := Read(bytes.NewReader(data), "big.json"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkExport20k writes the same collection.
+func BenchmarkExport20k(b *testing.B) {
+	c := bigCollection(20000)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if _, err := Export(c); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

@@ -279,8 +279,8 @@ func (im *importer) folder(it *pmItem, path string) *collections.Folder {
 func (im *importer) request(it *pmItem, path string) *collections.Request {
 	where := "request " + path
 	var pr pmRequest
-	var s string
-	if json.Unmarshal(it.Request, &s) == nil {
+	if isString(it.Request) {
+		s, _ := plainString(it.Request)
 		pr.URL = jsonString(s)
 		pr.Method = "GET"
 	} else if err := json.Unmarshal(it.Request, &pr); err != nil {
@@ -380,10 +380,9 @@ func (im *importer) example(resp pmResponse, where string) collections.Example {
 // url reads a URL given as a string or an object. The query goes to the
 // Query table (decoded to literal values); the path variables to PathVars.
 func (im *importer) url(r *collections.Request, raw json.RawMessage, where string) {
-	var s string
 	var u pmURL
-	if json.Unmarshal(raw, &s) == nil {
-		u.Raw = s
+	if isString(raw) {
+		u.Raw, _ = plainString(raw)
 	} else if err := json.Unmarshal(raw, &u); err != nil && len(raw) > 0 {
 		im.rep.Drop("url", "%s: unreadable url: %v", where, err)
 		return
@@ -486,12 +485,12 @@ func (im *importer) headers(raw json.RawMessage, where string) []collections.Par
 	if len(raw) == 0 {
 		return nil
 	}
-	var list []pmKV
-	if err := json.Unmarshal(raw, &list); err == nil {
-		return kvParams(list, true)
-	}
-	var block string
-	if json.Unmarshal(raw, &block) == nil {
+	if !isString(raw) {
+		var list []pmKV
+		if err := json.Unmarshal(raw, &list); err == nil {
+			return kvParams(list, true)
+		}
+	} else if block, ok := plainString(raw); ok {
 		var out []collections.Param
 		for _, line := range strings.Split(block, "\n") {
 			k, v, ok := strings.Cut(line, ":")
@@ -609,8 +608,8 @@ func (im *importer) body(b *pmBody, where string) collections.Body {
 
 // firstSrc reads a file src: a path, a list of paths, or null.
 func firstSrc(raw json.RawMessage, many func(int)) string {
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if isString(raw) {
+		s, _ := plainString(raw)
 		return s
 	}
 	var list []string

@@ -272,13 +272,33 @@ type extEnv struct {
 	Variables   []pmVariable `json:"values"`
 }
 
+// isString reports whether raw is a JSON string: checked before trying
+// to decode one, as failed decodes are what large imports spend time on.
+func isString(raw json.RawMessage) bool {
+	t := bytes.TrimLeft(raw, " \t\r\n")
+	return len(t) > 0 && t[0] == '"'
+}
+
+// plainString decodes a JSON string quickly when it has no escapes.
+func plainString(raw json.RawMessage) (string, bool) {
+	t := bytes.TrimSpace(raw)
+	if len(t) >= 2 && t[0] == '"' && t[len(t)-1] == '"' && bytes.IndexByte(t[1:len(t)-1], '\\') < 0 && bytes.IndexByte(t[1:len(t)-1], '"') < 0 {
+		return string(t[1 : len(t)-1]), true
+	}
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return s, true
+	}
+	return "", false
+}
+
 // scalar reads a JSON string, number, boolean or null as text.
 func scalar(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if isString(raw) {
+		s, _ := plainString(raw)
 		return s
 	}
 	t := strings.TrimSpace(string(raw))
@@ -293,8 +313,8 @@ func description(raw json.RawMessage) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if isString(raw) {
+		s, _ := plainString(raw)
 		return s
 	}
 	var d struct {
@@ -312,7 +332,8 @@ func stringList(raw json.RawMessage, sep string) string {
 		return ""
 	}
 	var s string
-	if json.Unmarshal(raw, &s) == nil {
+	if isString(raw) {
+		s, _ = plainString(raw)
 		return s
 	}
 	var list []json.RawMessage
