@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
 
@@ -425,6 +426,11 @@ func printBody(w io.Writer, resp *send.Response, pretty, tty bool) error {
 			return err
 		}
 	}
+	if tty && looksBinary(resp.Head) {
+		// As curl does: binary on a terminal helps nobody.
+		fmt.Fprintf(w, "(binary body, %s; save it with -o FILE)\n", humanSize(resp.Size))
+		return nil
+	}
 	rc, err := resp.Open()
 	if err != nil {
 		return err
@@ -443,6 +449,22 @@ func printBody(w io.Writer, resp *send.Response, pretty, tty bool) error {
 		return sw.Flush()
 	}
 	return nil
+}
+
+// looksBinary reports whether a body's start is not text: a NUL byte, or
+// bytes that are not UTF-8 (a sequence cut at the end is fine).
+func looksBinary(head []byte) bool {
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	for i := 0; i < len(head); {
+		r, n := utf8.DecodeRune(head[i:])
+		if r == utf8.RuneError && n == 1 && len(head)-i >= utf8.UTFMax {
+			return true
+		}
+		i += n
+	}
+	return false
 }
 
 // ANSI colours of JSON tokens.

@@ -368,6 +368,7 @@ func TestPrintBodyOnTerminalIsSafe(t *testing.T) {
 		{"application/json", "{\"a\": \"\u009b2J \u202e\"}", true},
 		{"application/json", "{\"a\": \"\x1b]52\"}", true}, // invalid JSON: printed as received
 		{"application/octet-stream", "\x00\x1bP\x9b", false},
+		{"text/plain", "caf\xe9 \x1b[31m latin-1 and more text after it", false},
 	}
 	for _, c := range cases {
 		resp := &send.Response{StatusCode: 200, Headers: []collections.Header{{Name: "Content-Type", Value: c.ctype}},
@@ -387,6 +388,15 @@ func TestPrintBodyOnTerminalIsSafe(t *testing.T) {
 		if pipe.String() != c.body {
 			t.Errorf("piped %q, want the body as received %q", pipe.String(), c.body)
 		}
+	}
+}
+
+func TestBinaryOnTerminal(t *testing.T) {
+	resp := &send.Response{StatusCode: 200, Head: []byte("\x89PNG\r\n\x1a\n\x00\x00"), Size: 2048}
+	var b bytes.Buffer
+	printBody(&b, resp, true, true)
+	if b.String() != "(binary body, 2.0 KB; save it with -o FILE)\n" {
+		t.Fatalf("printed %q", b.String())
 	}
 }
 
