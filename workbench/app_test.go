@@ -471,3 +471,14 @@ func TestMissingSecretSaysWhereItComesFrom(t *testing.T) {
 	h.sync()
 	h.want("cannot send: secret apitoken has no value (type it into the Auth tab)")
 }
+
+func TestDescriptionShowsBeforeTheFirstResponse(t *testing.T) {
+	t.Parallel()
+	srv := newMistServer(t)
+	c := testCollection(t, srv.host())
+	req, _, _ := c.Find("WLANs/Get WLAN")
+	req.Description = "Reads one WLAN. Needs site_id and wlan_id; List WLANs fills wlan_id."
+	h := start(t, Config{Collection: c, Env: "Local", Secrets: memSecrets{}}, 100, 30)
+	h.openGetWLAN()
+	h.want("About this request", "Reads one WLAN. Needs site_id and wlan_id;")
+}

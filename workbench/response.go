@@ -126,7 +126,12 @@ func (r *responsePane) clear() {
 	}
 	r.resp, r.plainBody = nil, ""
 	r.summary = "[::d]Ctrl+R sends[::-]"
+	// Until there is a response, the body area teaches what the request does.
 	r.body.SetText("")
+	if d := r.w.s.Draft; d != nil && strings.TrimSpace(d.Description) != "" {
+		r.body.SetWrap(true).SetWordWrap(true)
+		r.body.SetText("[::d]About this request[::-]\n" + Safe(d.Description) + "\n\n[::d]Ctrl+R sends it.[::-]")
+	}
 	r.headers.SetText("")
 	r.timing.SetText("")
 	r.refreshStatusLine()
@@ -140,6 +145,7 @@ func (r *responsePane) sending(req *collections.Resolved) {
 
 func (r *responsePane) showError(err error) {
 	r.summary = "[red]no response[-]"
+	r.body.SetWrap(true)
 	r.body.SetText("[red]" + Safe(err.Error()) + "[-]")
 	r.body.ScrollToBeginning()
 	r.refreshStatusLine()
@@ -175,6 +181,7 @@ func (r *responsePane) show(resp *send.Response, redact func(string) string) {
 	for _, warn := range resp.Warnings {
 		text = "[orange]⚠ " + Safe(warn) + "[-]\n" + text
 	}
+	r.body.SetWrap(false)
 	r.body.SetText(text)
 	r.body.ScrollToBeginning()
 

@@ -81,6 +81,8 @@ func TestDemoInTmux(t *testing.T) {
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36",
 		"env", "MISTBENCH_HOME="+home, "TERM=tmux-256color", bin, "demo")
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	// Let programs set tmux's buffer with OSC 52, as over SSH.
+	s.tmux("set-option", "-g", "set-clipboard", "on")
 
 	s.waitFor("env Sandbox (127.0.0.1:", "Auth/Who am I", "Ctrl+R send")
 	s.keys("C-r")
@@ -116,6 +118,15 @@ func TestDemoInTmux(t *testing.T) {
 	s.waitFor("Python (requests)", "import requests", "Lab-Renamed", `os.environ["MIST_APITOKEN"]`)
 	s.keys("End")
 	s.waitFor("requests.put(")
+	// y copies it with OSC 52: tmux's buffer receives the snippet.
+	s.keys("y")
+	s.waitFor("copied the code")
+	buf := s.tmux("show-buffer")
+	for _, want := range []string{"import requests", "requests.put(", "Lab-Renamed", `os.environ["MIST_APITOKEN"]`} {
+		if !strings.Contains(buf, want) {
+			t.Fatalf("the copied code lacks %q:\n%s", want, buf)
+		}
+	}
 
 	// Get WLAN again: leaving the edited request asks; Save keeps the edit.
 	s.keys("M-1", "Up", "Up", "Enter")
