@@ -109,7 +109,10 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	sid, csrf := randomKey(32), randomKey(32)
 	s.sessMu.Lock()
 	delete(s.fails, u.ID)
-	s.sessions[sid] = &session{userID: u.ID, csrf: csrf, pending: pending}
+	if len(s.sessions) >= maxSessions {
+		s.pruneSessions()
+	}
+	s.sessions[sid] = &session{userID: u.ID, csrf: csrf, pending: pending, expires: s.now().Add(sessionMaxAge * time.Second)}
 	s.sessMu.Unlock()
 	secure := r.TLS != nil
 	http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: sid, Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
@@ -119,6 +122,30 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, obj{})
+}
+
+// maxSessions bounds the sessions kept, so scripted logins cannot grow
+// the sandbox without end.
+const maxSessions = 10000
+
+// pruneSessions drops expired sessions, and if that is not enough, the
+// ones closest to expiring (s.sessMu held).
+func (s *Server) pruneSessions() {
+	now := s.now()
+	for id, ss := range s.sessions {
+		if now.After(ss.expires) {
+			delete(s.sessions, id)
+		}
+	}
+	for len(s.sessions) >= maxSessions {
+		var oldest string
+		for id, ss := range s.sessions {
+			if oldest == "" || ss.expires.Before(s.sessions[oldest].expires) {
+				oldest = id
+			}
+		}
+		delete(s.sessions, oldest)
+	}
 }
 
 func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request, c *caller) {

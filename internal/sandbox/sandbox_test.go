@@ -247,6 +247,7 @@ func TestAuthErrors(t *testing.T) {
 		{"", detailNoCredentials},
 		{"Token wrong", detailInvalidToken},
 		{"Bearer test-token", detailNoCredentials},
+		{"Basic YWxleDpzYW5kYm94", "Basic authentication (email:password) is no longer accepted: use an API token (Authorization: Token <key>) or log in with POST /api/v1/login."},
 		{"token test-token", ""}, // community collections write it lower-case
 	} {
 		req, _ := http.NewRequest("GET", ts.URL+"/api/v1/self", nil)
@@ -339,7 +340,8 @@ func TestTokens(t *testing.T) {
 
 func TestLoginCSRFTwoFactor(t *testing.T) {
 	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
-	_, ts := newTestServer(t, Options{Now: func() time.Time { return now }})
+	var mu sync.Mutex
+	_, ts := newTestServer(t, Options{Now: func() time.Time { mu.Lock(); defer mu.Unlock(); return now }})
 
 	// Plain login, then CSRF on changes.
 	c := newClient(t, ts, "")
@@ -363,6 +365,17 @@ func TestLoginCSRFTwoFactor(t *testing.T) {
 	c.must(200, "PUT", path, `{"ssid":"X"}`)
 	c.must(200, "POST", "/api/v1/logout", "")
 	c.must(401, "GET", "/api/v1/self", "")
+
+	// Sessions expire after the org's session_expiry (a day).
+	c.must(200, "POST", "/api/v1/login", `{"email":"`+SeedAdminEmail+`","password":"`+SeedAdminPassword+`"}`)
+	c.must(200, "GET", "/api/v1/self", "")
+	mu.Lock()
+	now = now.Add(24*time.Hour + time.Second)
+	mu.Unlock()
+	c.must(401, "GET", "/api/v1/self", "")
+	mu.Lock()
+	now = now.Add(-24*time.Hour - time.Second)
+	mu.Unlock()
 
 	// Two-factor user: login pends until the code.
 	c = newClient(t, ts, "")
@@ -690,5 +703,29 @@ func TestCertReused(t *testing.T) {
 	}
 	if st, _ := os.Stat(filepath.Join(dir, keyFile)); st.Mode().Perm() != 0o600 {
 		t.Fatalf("key mode %v", st.Mode())
+	}
+}
+
+func TestSessionsBounded(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	s, ts := newTestServer(t, Options{Now: func() time.Time { return now }})
+	s.sessMu.Lock()
+	for i := 0; i < maxSessions; i++ {
+		exp := now.Add(time.Duration(i) * time.Second)
+		if i%2 == 0 {
+			exp = now.Add(-time.Second) // expired
+		}
+		s.sessions[fmt.Sprint("old", i)] = &session{userID: SeedAdminID, csrf: "x", expires: exp}
+	}
+	s.sessMu.Unlock()
+	c := newClient(t, ts, "")
+	c.must(200, "POST", "/api/v1/login", `{"email":"`+SeedAdminEmail+`","password":"`+SeedAdminPassword+`"}`)
+	c.must(200, "GET", "/api/v1/self", "")
+	s.sessMu.Lock()
+	n := len(s.sessions)
+	_, kept := s.sessions["old9999"]
+	s.sessMu.Unlock()
+	if n != maxSessions/2+1 || !kept {
+		t.Fatalf("%d sessions after pruning (want the %d live ones and the new one), newest kept %v", n, maxSessions/2, kept)
 	}
 }

@@ -73,6 +73,7 @@ type session struct {
 	userID  string
 	csrf    string
 	pending bool // two-factor step still to do
+	expires time.Time
 }
 
 // caller is who sent a request.
@@ -214,6 +215,9 @@ func pendingAllowed(r *http.Request) bool {
 func (s *Server) authenticate(r *http.Request) (*caller, int, string) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		scheme, key, ok := strings.Cut(strings.TrimSpace(h), " ")
+		if strings.EqualFold(scheme, "Basic") {
+			return nil, http.StatusUnauthorized, "Basic authentication (email:password) is no longer accepted: use an API token (Authorization: Token <key>) or log in with POST /api/v1/login."
+		}
 		if !ok || !strings.EqualFold(scheme, "Token") {
 			return nil, http.StatusUnauthorized, detailNoCredentials
 		}
@@ -248,6 +252,10 @@ func (s *Server) authenticate(r *http.Request) (*caller, int, string) {
 	}
 	s.sessMu.Lock()
 	sess := s.sessions[ck.Value]
+	if sess != nil && s.now().After(sess.expires) {
+		delete(s.sessions, ck.Value)
+		sess = nil
+	}
 	var pending bool
 	if sess != nil {
 		pending = sess.pending
