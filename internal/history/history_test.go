@@ -3,6 +3,7 @@ package history
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -161,6 +162,23 @@ func TestRecordRedacts(t *testing.T) {
 	for _, kept := range []string{"application/json", `token_echo`, "Auth/Create token", `"status":200`} {
 		if !bytes.Contains(data, []byte(kept)) {
 			t.Errorf("history lacks %q:\n%s", kept, data)
+		}
+	}
+}
+
+func TestRecordRedactsLiteralJSONCredentials(t *testing.T) {
+	r := &collections.Resolved{Method: "POST", URL: "http://127.0.0.1/api/v1/login",
+		Body: collections.ResolvedBody{Kind: collections.BodyJSON, Bytes: []byte(`{"email":"me@x","password":"hunter22"}`)}}
+	resp := &send.Response{StatusCode: 200, Head: []byte(`{"id":"t1","key":"ABCDEF123","auth":{"type":"psk","psk":"wifipass1"},"org_id":"o1"}`), Size: 80}
+	data, _ := json.Marshal(Record(r, resp, nil, Meta{}))
+	for _, leak := range []string{"hunter22", "ABCDEF123", "wifipass1"} {
+		if bytes.Contains(data, []byte(leak)) {
+			t.Errorf("entry holds %q: %s", leak, data)
+		}
+	}
+	for _, kept := range []string{"me@x", `\"org_id\":\"o1\"`, `\"type\":\"psk\"`} {
+		if !bytes.Contains(data, []byte(kept)) {
+			t.Errorf("entry lacks %q: %s", kept, data)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package history
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"sort"
@@ -41,7 +42,14 @@ func CredentialHeader(name string) bool {
 // Record builds the redacted entry for one exchange. resp and err may be
 // nil; a response with an error (a body cut short) records both.
 func Record(r *collections.Resolved, resp *send.Response, err error, m Meta) *Entry {
-	red := newRedactor(append(append([]string(nil), r.SecretValues...), m.ExtraSecrets...))
+	secrets := append(append([]string(nil), r.SecretValues...), m.ExtraSecrets...)
+	// Credentials written literally into a JSON body ("password", "key",
+	// "psk" fields) are redacted too, in the request and in the answer.
+	secrets = append(secrets, secretJSONValues(r.Body.Bytes)...)
+	if resp != nil && !resp.Truncated {
+		secrets = append(secrets, secretJSONValues(resp.Head)...)
+	}
+	red := newRedactor(secrets)
 	limit := m.BodyLimit
 	if limit <= 0 {
 		limit = DefaultBodyLimit
@@ -90,6 +98,42 @@ func Record(r *collections.Resolved, resp *send.Response, err error, m Meta) *En
 		e.Error = red.text(err.Error())
 	}
 	return e
+}
+
+// secretJSONValues returns the string values of the fields of a JSON body
+// whose names look like credentials. The body itself is not rewritten:
+// the values are replaced where they appear, as other secrets are.
+func secretJSONValues(body []byte) []string {
+	if len(body) == 0 || len(body) > 4<<20 || !json.Valid(body) {
+		return nil
+	}
+	var v any
+	if json.Unmarshal(body, &v) != nil {
+		return nil
+	}
+	var out []string
+	var walk func(any, int)
+	walk = func(v any, depth int) {
+		if depth > 64 {
+			return
+		}
+		switch v := v.(type) {
+		case map[string]any:
+			for k, x := range v {
+				if s, ok := x.(string); ok && len(s) >= 4 && collections.LooksSecret(k) { // shorter: not a credential, and replacing it would garble the entry
+					out = append(out, s)
+					continue
+				}
+				walk(x, depth+1)
+			}
+		case []any:
+			for _, x := range v {
+				walk(x, depth+1)
+			}
+		}
+	}
+	walk(v, 0)
+	return out
 }
 
 // redactor replaces secret values, longest first so a secret holding
