@@ -77,11 +77,13 @@ type BodyView struct {
 	formatting  bool     // a pretty copy is being written
 	formatRead  int64    // bytes of the body it has read
 
-	top, left int
-	rows      int // content rows at the last draw, for paging
-	hlDoc     *doc
-	hlCache   map[int][]tcell.Style
-	readBuf   []byte
+	top, left  int
+	toBottom   bool  // G pressed while indexing: follow the end until done
+	pendingTop int64 // offset to scroll to once indexed, -1 if none
+	rows       int   // content rows at the last draw, for paging
+	hlDoc      *doc
+	hlCache    map[int][]tcell.Style
+	readBuf    []byte
 
 	mode   promptMode
 	prompt *tview.InputField
@@ -155,7 +157,7 @@ func (v *BodyView) reset() {
 	v.dropTemp()
 	v.formatting, v.formatRead = false, 0
 	v.filtered, v.parsed, v.hlDoc, v.hlCache = nil, nil, nil, nil
-	v.top, v.left = 0, 0
+	v.top, v.left, v.toBottom, v.pendingTop = 0, 0, false, -1
 	v.search = searchState{cur: -1, pending: -1, gen: v.search.gen + 1}
 	v.filter = filterState{gen: v.filter.gen + 1}
 	v.message, v.msgErr = "", false
@@ -271,6 +273,14 @@ func (v *BodyView) applyIndex(d *doc, p indexProgress) {
 	}
 	if v.search.pending >= 0 {
 		v.jumpTo(v.search.pending)
+	}
+	if v.toBottom {
+		v.scrollTo(d.numLines())
+		v.toBottom = !d.done
+	}
+	if li := d.lineOf(v.pendingTop); v.pendingTop >= 0 && li >= 0 && li < d.numLines() {
+		v.scrollTo(li)
+		v.pendingTop = -1
 	}
 	if v.OnProgress != nil {
 		v.OnProgress(d.scanned, d.size, d.done)
@@ -487,7 +497,11 @@ func (v *BodyView) drawStatus(screen tcell.Screen, x, y, w int) {
 			kind += " (large, as received)"
 		}
 	}
-	fmt.Fprintf(&b, "%s %s  line %d/%d", kind, FormatSize(v.rawSize), min(v.top+1, max(d.numLines(), 1)), d.numLines())
+	size := v.rawSize
+	if d == v.filtered {
+		kind, size = "jq result", d.size
+	}
+	fmt.Fprintf(&b, "%s %s  line %d/%d", kind, FormatSize(size), min(v.top+1, max(d.numLines(), 1)), d.numLines())
 	if !d.done && d.size > 0 {
 		fmt.Fprintf(&b, "  indexing %d%%", d.scanned*100/d.size)
 	}
@@ -613,6 +627,7 @@ func (v *BodyView) SetKeys(keys []BodyKey) error {
 // Do performs a body action, for a core that dispatches its own keys.
 func (v *BodyView) Do(a BodyAction) {
 	v.message, v.msgErr = "", false
+	v.toBottom, v.pendingTop = false, -1
 	page := max(v.rows-1, 1)
 	switch a {
 	case BodyDown:
@@ -627,6 +642,7 @@ func (v *BodyView) Do(a BodyAction) {
 		v.scrollTo(0)
 	case BodyBottom:
 		v.scrollTo(v.current().numLines())
+		v.toBottom = !v.current().done
 	case BodyLeft:
 		v.left = max(v.left-8, 0)
 	case BodyRight:
@@ -812,18 +828,34 @@ func (v *BodyView) startReformat() {
 				}
 				return
 			}
-			old := v.body
 			v.tmp = f
-			v.body = &doc{r: f, size: n, lexer: "json"}
-			if v.filtered == nil {
-				v.top, v.left = 0, 0
-			}
-			v.startIndex(v.body)
-			if v.search.query != "" && v.search.doc == old {
-				v.runSearch(v.search.query)
-			}
+			v.swapBody(&doc{r: f, size: n, lexer: "json"})
 		})
 	}()
+}
+
+// swapBody shows d, the pretty copy, in place of the body as received,
+// keeping the reader's place: the end stays the end, and a place in
+// between maps by its share of the bytes once d's index reaches it.
+func (v *BodyView) swapBody(d *doc) {
+	old := v.body
+	v.body = d
+	if v.filtered == nil {
+		rows := max(v.rows, 1)
+		switch {
+		case v.top == 0 && !v.toBottom:
+		case v.toBottom || v.top >= old.numLines()-rows:
+			v.toBottom = true
+		default:
+			start, _ := old.lineSpan(v.top)
+			v.pendingTop = int64(float64(start) / float64(max(old.size, 1)) * float64(d.size))
+		}
+		v.top, v.left = 0, 0
+	}
+	v.startIndex(d)
+	if v.search.query != "" && v.search.doc == old {
+		v.runSearch(v.search.query)
+	}
 }
 
 // dropTemp closes and removes the pretty copy of the body.
