@@ -141,6 +141,7 @@ func printSandbox(io streams, rn *sandbox.Running, data string) {
 	if rn.CertPath != "" {
 		cacert = "--cacert " + shellQuote(rn.CertPath) + " "
 	}
+	fmt.Fprintf(io.Out, "  collections:  set host = %s and the secret apitoken = the token above\n", rn.Host)
 	fmt.Fprintf(io.Out, "Try: curl %s-H 'Authorization: Token %s' %s/api/v1/self\n", cacert, rn.Token(), rn.URL)
 }
 
