@@ -1,11 +1,13 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/collections/postman"
 )
 
 // newStarter writes the Mist starter collection and returns its directory.
@@ -127,5 +129,32 @@ func TestCodeUsageErrors(t *testing.T) {
 	code, out, _ := runCmd(t, "code", "--help")
 	if code != 0 || !strings.Contains(out, "mistbench code -l curl") || !strings.Contains(out, "--inline-secrets") {
 		t.Errorf("--help: exit %d\n%s", code, out)
+	}
+}
+
+func TestCodeFromPostmanFile(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	c := &collections.Collection{Name: "pm", Variables: []collections.Variable{{Key: "host", Value: "api.eu.mist.com"}},
+		Items: []collections.Item{&collections.Folder{Name: "Sites", Items: []collections.Item{
+			&collections.Request{Name: "Get site", URL: "https://{{host}}/api/v1/sites/:site_id",
+				PathVars: []collections.Param{{Key: "site_id", Value: "a b/c"}},
+				Headers:  []collections.Param{{Key: "X-Dup", Value: "1"}, {Key: "X-Dup", Value: "2"}}},
+		}}}}
+	data, err := postman.Export(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "coll.postman_collection.json")
+	if err := os.WriteFile(file, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runCmd(t, "code", "-l", "python", file, "Sites/Get site")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	for _, w := range []string{`url = "https://api.eu.mist.com/api/v1/sites/a%20b%2Fc"`, `("X-Dup", "2")`} {
+		if !strings.Contains(out, w) {
+			t.Errorf("output lacks %q:\n%s", w, out)
+		}
 	}
 }
