@@ -6,11 +6,13 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/history"
 )
 
 const testToken = "tok-secret-1234"
@@ -481,4 +483,47 @@ func TestDescriptionShowsBeforeTheFirstResponse(t *testing.T) {
 	h := start(t, Config{Collection: c, Env: "Local", Secrets: memSecrets{}}, 100, 30)
 	h.openGetWLAN()
 	h.want("About this request", "Reads one WLAN. Needs site_id and wlan_id;")
+}
+
+func TestSendsGoToHistoryRedacted(t *testing.T) {
+	t.Parallel()
+	srv := newMistServer(t)
+	c := testCollection(t, srv.host())
+	secrets := memSecrets{}
+	secrets.SetSecret(c.ID, "Local", "apitoken", testToken)
+	hist, err := history.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := start(t, Config{Collection: c, Env: "Local", Secrets: secrets, History: hist}, 100, 30)
+	h.openGetWLAN()
+	h.press("Ctrl+R")
+	h.idle()
+	h.want("Get WLAN → 200 OK")
+	entries, err := hist.List(5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries) != 1 || entries[0].Request != "WLANs/Get WLAN" || entries[0].Status != 200 || entries[0].Env != "Local" {
+		t.Fatalf("history %+v", entries)
+	}
+	data, err := os.ReadFile(hist.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(data), testToken) {
+		t.Fatal("the token reached the history file")
+	}
+}
+
+func TestTabLeavesTheURLField(t *testing.T) {
+	t.Parallel()
+	h, _, _ := startLab(t)
+	h.openGetWLAN()
+	h.press("Ctrl+L")
+	h.typ("?limit=5")
+	h.press("Tab")
+	h.sync()
+	h.want("GET http://{{host}}/api/v1/sites/:site_id/wlans/:wlan_id?limit=5", "● unsaved")
+	h.wantNot("URL http://")
 }

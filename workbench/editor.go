@@ -74,6 +74,11 @@ func newEditorPane(w *Workbench) *editorPane {
 		w.draftChanged()
 	})
 	e.urlIn.SetDoneFunc(func(tcell.Key) { e.finishURL() })
+	// Leaving the field any way (Tab, a click) shows the highlighted URL.
+	e.urlIn.SetBlurFunc(func() {
+		e.line.SwitchToPage("view")
+		e.refreshURL()
+	})
 	e.line = tview.NewPages().
 		AddPage("view", e.lineView, true, true).
 		AddPage("edit", e.urlIn, true, false)
@@ -150,7 +155,7 @@ func newEditorPane(w *Workbench) *editorPane {
 	return e
 }
 
-// pagesOf returns the editor's outer pages (main/empty).
+// outer returns the editor's outer pages (main/empty).
 func (e *editorPane) outer() *tview.Pages { return e.root.GetItem(0).(*tview.Pages) }
 
 // load fills every widget from the draft.

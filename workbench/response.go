@@ -139,7 +139,7 @@ func (r *responsePane) clear() {
 
 // sending shows that r is on its way.
 func (r *responsePane) sending(req *collections.Resolved) {
-	r.summary = "[yellow]sending…[-]"
+	r.summary = "[yellow]" + Safe(req.Method) + " sending…[-]"
 	r.refreshStatusLine()
 }
 
