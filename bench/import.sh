@@ -70,5 +70,16 @@ for name in dry full peer; do
 done
 echo "(x: how many times faster / less memory than openapi2postmanv2)"
 
+# The peer's output is a generated Postman collection of the whole Mist
+# API, the shape Juniper publishes: import it too (read + convert only).
+ls -l "$tmp/peer.json" | awk '{printf "Postman collection written by the peer: %.1f MB\n", $5/1048576}'
+for i in $(seq "$RUNS"); do
+	measure pmdry "$tmp/mistbench" import postman "$tmp/peer.json" --dry-run
+done
+s=$(cut -d' ' -f1 "$tmp/pmdry" | median)
+m=$(cut -d' ' -f2 "$tmp/pmdry" | median)
+awk -v s="$s" -v m="$m" 'BEGIN { printf "%-40s %8.2f %10.1f\n", "mistbench import postman --dry-run", s, m/1024 }'
+
 echo "in-process Go benchmark (parse + convert):"
 go test -run '^$' -bench MistImport -benchtime "${RUNS}x" -benchmem ./collections/openapi/ | grep Benchmark
+go test -run '^$' -bench 'Read20k|Export20k' -benchtime "${RUNS}x" -benchmem ./collections/postman/ | grep Benchmark

@@ -333,6 +333,11 @@ func (im *importer) request(it *pmItem, path string) *collections.Request {
 			im.rep.Drop("setting", "%s: strictSSL false (TLS verification is a collection setting in mistbench)", where)
 		}
 		for _, o := range b.others {
+			if o == "disableBodyPruning" {
+				// mistbench never drops a body, whatever the method
+				im.rep.Keep("setting")
+				continue
+			}
 			im.rep.Drop("setting", "%s: setting %s", where, o)
 		}
 	}
