@@ -208,6 +208,7 @@ type execCase struct {
 	resolved *collections.Resolved // reveal mode: what the engine sends
 	userSet  map[string]bool
 	snippets map[string]string // target -> code
+	inline   bool              // secrets written into the snippet
 }
 
 // TestSnippetsSendWhatMistbenchSends runs every target's snippet for every
@@ -222,46 +223,62 @@ func TestSnippetsSendWhatMistbenchSends(t *testing.T) {
 	writeCorpusFiles(t, dir)
 
 	var cases []*execCase
+	requests := 0
 	for _, tc := range corpus() {
-		rec := &recorder{redirect: tc.redirect}
-		srv := httptest.NewServer(rec)
-		t.Cleanup(srv.Close)
-		base := strings.TrimPrefix(srv.URL, "http://")
-		c := corpusCollection(base, dir)
-		ec := &execCase{tcase: tc, srv: srv, rec: rec, snippets: map[string]string{}, userSet: map[string]bool{}}
-		var err error
-		ec.resolved, err = c.Resolve(tc.req, nil, collections.Scope{Strict: true})
-		if err != nil {
-			t.Fatalf("%s: resolve: %v", tc.name, err)
-		}
-		for _, h := range ec.resolved.Headers {
-			ec.userSet[http.CanonicalHeaderKey(h.Name)] = true
-		}
-		if ct, _ := ec.resolved.HeaderValue("Content-Type"); ec.resolved.Body.Kind == collections.BodyMultipart && !strings.Contains(ct, "boundary=") {
-			delete(ec.userSet, "Content-Type") // the sender's boundary, as with none set
-		}
-		ph, err := c.Resolve(tc.req, nil, collections.Scope{Mode: collections.SecretsPlaceholder, Strict: true})
-		if err != nil {
-			t.Fatalf("%s: resolve: %v", tc.name, err)
-		}
-		opts := codegen.Options{SecretEnv: codegen.SecretEnvNames(c, nil, nil)}
-		for _, tg := range codegen.Targets {
-			code, err := tg.Generate(ph, opts)
+		requests++
+		for _, inline := range []bool{false, true} {
+			rec := &recorder{redirect: tc.redirect}
+			srv := httptest.NewServer(rec)
+			t.Cleanup(srv.Close)
+			base := strings.TrimPrefix(srv.URL, "http://")
+			c := corpusCollection(base, dir)
+			ec := &execCase{tcase: tc, srv: srv, rec: rec, snippets: map[string]string{}, userSet: map[string]bool{}}
+			var err error
+			ec.resolved, err = c.Resolve(tc.req, nil, collections.Scope{Strict: true})
 			if err != nil {
-				t.Fatalf("%s: %s: %v", tc.name, tg.Name, err)
+				t.Fatalf("%s: resolve: %v", tc.name, err)
 			}
-			ec.snippets[tg.Name] = code
+			for _, h := range ec.resolved.Headers {
+				ec.userSet[http.CanonicalHeaderKey(h.Name)] = true
+			}
+			if ct, _ := ec.resolved.HeaderValue("Content-Type"); ec.resolved.Body.Kind == collections.BodyMultipart && !strings.Contains(ct, "boundary=") {
+				delete(ec.userSet, "Content-Type") // the sender's boundary, as with none set
+			}
+			ph, err := c.Resolve(tc.req, nil, collections.Scope{Mode: collections.SecretsPlaceholder, Strict: true})
+			if err != nil {
+				t.Fatalf("%s: resolve: %v", tc.name, err)
+			}
+			opts := codegen.Options{SecretEnv: codegen.SecretEnvNames(c, nil, nil)}
+			if inline {
+				// --inline-secrets: the values are in the snippet, encoded
+				// where they sit; the snippet runs without the variables.
+				if len(ph.Secrets) == 0 {
+					srv.Close()
+					continue
+				}
+				ec.inline = true
+				ec.name += "_inline_secrets"
+				opts.InlineSecrets, opts.SecretValues = true, secretValues
+			}
+			for _, tg := range codegen.Targets {
+				code, err := tg.Generate(ph, opts)
+				if err != nil {
+					t.Fatalf("%s: %s: %v", tc.name, tg.Name, err)
+				}
+				ec.snippets[tg.Name] = code
+			}
+			cases = append(cases, ec)
 		}
-		cases = append(cases, ec)
 	}
-	if len(cases) < 40 {
-		t.Fatalf("the corpus has %d requests; the issue asks for at least 40", len(cases))
+	if requests < 40 {
+		t.Fatalf("the corpus has %d requests; the issue asks for at least 40", requests)
 	}
 	goBin := buildGoSnippets(t, cases)
 
 	engine := send.New(send.Options{Timeout: 30 * time.Second})
 	defer engine.Close()
 	env := snippetEnv()
+	envWithoutSecrets := env[:len(env)-len(secretEnv())]
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0)+2)
 
 	t.Run("corpus", func(t *testing.T) {
@@ -294,6 +311,9 @@ func TestSnippetsSendWhatMistbenchSends(t *testing.T) {
 				}
 				for _, run := range runs {
 					run.cmd.Env = env
+					if ec.inline {
+						run.cmd.Env = envWithoutSecrets
+					}
 					run.cmd.Dir = cdir
 					var stderr bytes.Buffer
 					run.cmd.Stdout = io.Discard
