@@ -18,19 +18,20 @@ import (
 func newHistoryCmd(io streams) *cobra.Command {
 	var limit int
 	cmd := &cobra.Command{
-		Use:   "history [list|show ID]",
-		Short: "List the requests you sent, or show one",
+		Use:   "history [list|show ID|clear]",
+		Short: "List the requests you sent, show one, or clear the history",
 		Long: `List the requests sent by send, run and the workbench, newest first, or show
 one in full (request, headers, body and the answer's summary and body up to
 64 KB). The history lives in your user directory, never in a collection;
 credentials (Authorization, Cookie, Set-Cookie, X-CSRFToken and every secret
 variable's value) are redacted before anything is written. ID may be the
-start of an ID when only one entry has it.`,
+start of an ID when only one entry has it. "clear" deletes the history.`,
 		Example: `  mistbench history
   mistbench history list -n 50
-  mistbench history show 01939a2c`,
+  mistbench history show 01939a2c
+  mistbench history clear`,
 		Args:      rangeArgs(0, 2),
-		ValidArgs: []string{"list", "show"},
+		ValidArgs: []string{"list", "show", "clear"},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			dir, err := collections.UserDir()
 			if err != nil {
@@ -50,8 +51,10 @@ start of an ID when only one entry has it.`,
 				}
 				historyShow(io, e)
 				return nil
+			case args[0] == "clear" && len(args) == 1:
+				return st.Clear()
 			}
-			return usageErrorf("history: want \"list\" or \"show ID\"; see mistbench history --help")
+			return usageErrorf("history: want \"list\", \"show ID\" or \"clear\"; see mistbench history --help")
 		},
 	}
 	cmd.Flags().IntVarP(&limit, "number", "n", 20, "how many entries to list (0: all)")

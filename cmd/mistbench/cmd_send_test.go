@@ -180,6 +180,15 @@ func TestSendPrintsPrettyJSONAndRecordsHistory(t *testing.T) {
 	if res := sendCmd(t, "", "history", "show", "no-such-id"); res.code != 1 {
 		t.Fatalf("show missing: %d", res.code)
 	}
+	if res := sendCmd(t, "", "history", "clear"); res.code != 0 {
+		t.Fatalf("clear: %d %s", res.code, res.err)
+	}
+	if list := sendCmd(t, "", "history"); list.code != 0 || list.out != "" || !strings.Contains(list.err, "empty") {
+		t.Fatalf("after clear: %d %q %q", list.code, list.out, list.err)
+	}
+	if res := sendCmd(t, "", "history", "frob"); res.code != 2 {
+		t.Fatalf("bad subcommand: %d", res.code)
+	}
 }
 
 func TestSendInclude(t *testing.T) {

@@ -285,3 +285,15 @@ func (s *Store) Get(id string) (*Entry, error) {
 	}
 	return nil, &NotFoundError{ID: id}
 }
+
+// Clear removes the whole history (both generations).
+func (s *Store) Clear() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, p := range []string{s.path, s.oldPath()} {
+		if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+			return fmt.Errorf("history: %w", err)
+		}
+	}
+	return nil
+}
