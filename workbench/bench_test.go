@@ -3,6 +3,7 @@ package workbench
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
@@ -101,5 +102,26 @@ func BenchmarkKeypressToFrame(b *testing.B) {
 		w.app.QueueEvent(tcell.NewEventKey(sentinelKey, 0, tcell.ModNone))
 		<-handled
 		i++
+	}
+}
+
+// BenchmarkRenderBody renders a JSON body at the highlight threshold (the
+// slowest body that gets colours) and one above it (shown plain). It runs
+// off the UI goroutine; this is how long the colours take to appear.
+func BenchmarkRenderBody(b *testing.B) {
+	for _, size := range []int{highlightLimit - 1<<10, 4 * highlightLimit} {
+		var sb strings.Builder
+		sb.WriteString("[")
+		for sb.Len() < size {
+			fmt.Fprintf(&sb, `{"id":"%08d","ssid":"Lab-%d","enabled":true,"vlan_id":%d},`, sb.Len(), sb.Len(), sb.Len()%4094)
+		}
+		sb.WriteString(`{}]`)
+		body := []byte(sb.String())
+		b.Run(humanSize(int64(len(body))), func(b *testing.B) {
+			b.SetBytes(int64(len(body)))
+			for b.Loop() {
+				RenderBody("application/json", body)
+			}
+		})
 	}
 }

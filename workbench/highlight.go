@@ -16,8 +16,9 @@ import (
 )
 
 // highlightLimit is the largest body that is pretty-printed and
-// highlighted; bigger ones are shown plain so the screen never stalls.
-const highlightLimit = 256 << 10
+// highlighted; bigger ones are shown plain. Chroma's lexers are regexp
+// driven (about 1 µs a byte), so this bounds the wait for the colours.
+const highlightLimit = 64 << 10
 
 // Sanitize makes untrusted text safe for the terminal (termsafe: every
 // control character but newline and tab becomes inert visible text) and
@@ -33,7 +34,13 @@ func Sanitize(s string) string {
 // Safe is Sanitize followed by tview's tag escaping: any text from outside
 // (bodies, headers, names) goes through it before reaching a tview widget
 // that interprets tags.
-func Safe(s string) string { return tview.Escape(Sanitize(s)) }
+func Safe(s string) string {
+	s = Sanitize(s)
+	if strings.IndexByte(s, '[') < 0 {
+		return s // tview.Escape runs a regexp: skip it when there is no tag
+	}
+	return tview.Escape(s)
+}
 
 // BodyLanguage guesses the language of a body from its Content-Type and
 // content: "json", "xml", "html", "yaml" or "".

@@ -154,30 +154,41 @@ func (r *responsePane) showError(err error) {
 	}
 }
 
+// renderedBody is a response body made ready for the viewer. Rendering
+// (pretty-printing, highlighting) runs off the UI goroutine: on a large
+// body it takes long enough to be felt.
+type renderedBody struct {
+	text  string // tview text
+	plain string // redacted text for copying ("" for binary)
+}
+
+func renderResponseBody(resp *send.Response, redact func(string) string) renderedBody {
+	ct := resp.Header("Content-Type")
+	head := resp.Head
+	switch {
+	case len(head) == 0:
+		return renderedBody{text: "[::d](empty body)[::-]"}
+	case !utf8.Valid(head) && !resp.Truncated || isBinaryType(ct):
+		return renderedBody{text: binarySummary(ct, resp.Size, head)}
+	}
+	plain := redact(string(head))
+	text := RenderBody(ct, []byte(plain))
+	if resp.Truncated {
+		text += fmt.Sprintf("\n[yellow]… %s more (the whole body is in %s)[-]", humanSize(resp.Size-int64(len(head))), Safe(resp.BodyPath))
+	}
+	return renderedBody{text: text, plain: plain}
+}
+
 // show displays a response; redact hides the secrets the request used.
-func (r *responsePane) show(resp *send.Response, redact func(string) string) {
+func (r *responsePane) show(resp *send.Response, body renderedBody, redact func(string) string) {
 	if r.resp != nil && r.resp != resp {
 		r.resp.Close()
 	}
 	r.resp = resp
 	r.summary = fmt.Sprintf("[%s::b]%s[-::-]  %s  %s", statusColor(resp.StatusCode), Safe(resp.Status()),
 		humanDuration(resp.Timing.Total), humanSize(resp.Size))
-	ct := resp.Header("Content-Type")
-	head := resp.Head
-	var text string
-	switch {
-	case len(head) == 0:
-		text, r.plainBody = "[::d](empty body)[::-]", ""
-	case !utf8.Valid(head) && !resp.Truncated || isBinaryType(ct):
-		r.plainBody = ""
-		text = binarySummary(ct, resp.Size, head)
-	default:
-		r.plainBody = redact(string(head))
-		text = RenderBody(ct, []byte(r.plainBody))
-		if resp.Truncated {
-			text += fmt.Sprintf("\n[yellow]… %s more (the whole body is in %s)[-]", humanSize(resp.Size-int64(len(head))), Safe(resp.BodyPath))
-		}
-	}
+	text := body.text
+	r.plainBody = body.plain
 	for _, warn := range resp.Warnings {
 		text = "[orange]⚠ " + Safe(warn) + "[-]\n" + text
 	}

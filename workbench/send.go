@@ -55,15 +55,18 @@ func (w *Workbench) send() {
 			}
 		}
 	})
-	req := w.s.Draft
+	req := w.s.Draft.Clone() // the background reads it while the user edits
 	path := w.s.Path
+	redact := redactor(r)
 	w.background(ctx, func(ctx context.Context) func() {
 		resp, err := w.sender.Do(ctx, r)
-		close(done)
 		var out outcome
+		var body renderedBody
 		if err == nil {
 			out = evaluate(ctx, req, resp)
+			body = renderResponseBody(resp, redact)
 		}
+		close(done)
 		return func() {
 			cancel()
 			w.inflight = nil
@@ -77,7 +80,7 @@ func (w *Workbench) send() {
 				w.resp.showError(err)
 				w.setError(err)
 			default:
-				w.resp.show(resp, redactor(r))
+				w.resp.show(resp, body, redact)
 				var report string
 				report, secretVals = out.apply(w.s, path)
 				line := fmt.Sprintf("%s → %s", req.Name, resp.Status())

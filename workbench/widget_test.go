@@ -109,7 +109,8 @@ func TestGoldenResponse(t *testing.T) {
 		Size:    42,
 		Timing:  send.Timing{Connect: 2 * time.Millisecond, Wait: 140 * time.Millisecond, Total: 142 * time.Millisecond},
 	}
-	w.resp.show(resp, func(s string) string { return s })
+	same := func(s string) string { return s }
+	w.resp.show(resp, renderResponseBody(resp, same), same)
 	golden(t, "response-body", drawn(t, w.resp.root, 70, 8))
 	w.resp.showTab(tabHeadersView)
 	golden(t, "response-headers", drawn(t, w.resp.root, 70, 6))
