@@ -23,6 +23,10 @@ const (
 
 var responseTabs = []string{"Body", "Headers", "Timing", "Code"}
 
+// codeHighlightLimit bounds the code that is coloured: the code tab is
+// regenerated on every keystroke, on the UI goroutine.
+const codeHighlightLimit = 8 << 10
+
 // responsePane shows the last response and the live code of the request.
 type responsePane struct {
 	w    *Workbench
@@ -345,8 +349,8 @@ func (r *responsePane) refreshCode() {
 	if lang == "" {
 		lang = t.Name
 	}
-	if len(text) > highlightLimit {
-		r.code.SetText(Safe(text)) // keeps typing in a huge body responsive
+	if len(text) > codeHighlightLimit {
+		r.code.SetText(Safe(text)) // keeps typing in a big body responsive
 		return
 	}
 	r.code.SetText(Highlight(lang, text))
