@@ -114,6 +114,11 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		hdrs.WriteString("\n")
 	}
 	hdrs.WriteString("}\n")
+	headersArg := []string{"headers=headers"}
+	if n == 0 {
+		hdrs.Reset()
+		headersArg = nil
+	}
 	if len(more) > 0 {
 		hdrs.WriteString("# requests keeps one value per header name; these repeat a name.\n")
 		hdrs.WriteString("more_headers = [")
@@ -203,10 +208,10 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		if m, ok := pyMethods[q.method]; ok {
 			call = "requests." + m + "(url"
 		}
-		args := append(append([]string{"headers=headers"}, kw...), sendKw...)
+		args := append(append(headersArg, kw...), sendKw...)
 		b.WriteString(pyCall("response = "+call, args))
 	} else {
-		args := append([]string{PyStr(q.method), "url", "headers=headers"}, kw...)
+		args := append(append([]string{PyStr(q.method), "url"}, headersArg...), kw...)
 		b.WriteString(strings.TrimSuffix(pyCall("request = requests.Request(", args), "\n") + ".prepare()\n")
 		if keepURL {
 			b.WriteString("request.url = url  # as written: requests would rewrite its path\n")
