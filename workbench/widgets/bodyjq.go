@@ -171,25 +171,44 @@ func streamable(q *gojq.Query) bool {
 	return q.Op == 0 && t != nil && t.Type == gojq.TermTypeIdentity && len(t.SuffixList) > 0 && t.SuffixList[0].Iter
 }
 
-// runStreaming runs code on [element] for each element of the body's
-// top-level array. It reports false, with no error, when the body is not
-// exactly one array, and the caller decodes it whole instead.
+// streamBatch is how many array elements runStreaming decodes before it
+// runs the program on them: one run per element costs more than the
+// decoding, and a batch of this size stays small.
+const streamBatch = 1024
+
+// runStreaming runs code on batches of the elements of the body's
+// top-level array: for a program ".[] | f", running on [a, b] gives the
+// outputs for a then for b, as on the whole array. It reports false, with
+// no error, when the body is not exactly one array; the caller then
+// decodes it whole.
 func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size int64, out *bytes.Buffer) (bool, error) {
 	dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return false, nil
 	}
+	batch := make([]any, 0, streamBatch)
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := runOne(ctx, code, batch, out)
+		batch = make([]any, 0, streamBatch) // the program may keep the old one
+		return err
+	}
 	for dec.More() {
 		var el any
 		if err := dec.Decode(&el); err != nil {
 			return false, fmt.Errorf("body is not JSON: %w", err)
 		}
-		if err := runOne(ctx, code, []any{el}, out); err != nil {
-			if errors.Is(err, errOutputFull) {
-				return true, nil
+		batch = append(batch, el)
+		if len(batch) == streamBatch {
+			if err := flush(); err != nil {
+				if errors.Is(err, errOutputFull) {
+					return true, nil
+				}
+				return false, err
 			}
-			return false, err
 		}
 	}
 	if _, err := dec.Token(); err != nil {
@@ -197,6 +216,9 @@ func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size in
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		return false, nil // more after the array (NDJSON): run on the whole
+	}
+	if err := flush(); err != nil && !errors.Is(err, errOutputFull) {
+		return false, err
 	}
 	return true, nil
 }
