@@ -10,8 +10,9 @@ import (
 )
 
 // systemClipboard copies text with OSC 52 through the terminal (tcell
-// writes it; it works over SSH and in tmux with set-clipboard on) and, where
-// a clipboard tool and a display exist, with that tool too.
+// writes it; it works over SSH and in tmux with set-clipboard on) and,
+// where a clipboard tool and a display exist, with that tool too, in the
+// background so a stuck tool cannot freeze the screen.
 func (w *Workbench) systemClipboard(text string) error {
 	if w.scr != nil {
 		w.scr.SetClipboard([]byte(text))
@@ -20,13 +21,16 @@ func (w *Workbench) systemClipboard(text string) error {
 	if name == "" {
 		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, name, args...)
-	cmd.Stdin = strings.NewReader(text)
-	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("copying with %s: %w", name, err)
-	}
+	w.background(w.ctx, func(ctx context.Context) func() {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		defer cancel()
+		cmd := exec.CommandContext(ctx, name, args...)
+		cmd.Stdin = strings.NewReader(text)
+		if err := cmd.Run(); err != nil {
+			return func() { w.setError(fmt.Errorf("copying with %s: %w", name, err)) }
+		}
+		return nil
+	})
 	return nil
 }
 
