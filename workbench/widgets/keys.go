@@ -179,6 +179,13 @@ func (b Binding) String() string {
 	return sb.String()
 }
 
+// Event returns the key event this binding stands for, so a keymap that
+// names keys by their events (the core's KeyName) can take bindings read
+// from the user's config.
+func (b Binding) Event() *tcell.EventKey {
+	return tcell.NewEventKey(b.Key, b.Rune, b.Mod)
+}
+
 // Matches reports whether ev is this key. Ctrl+letter matches whether or
 // not the event carries ModCtrl (tcell's legacy decoding sets it, synthetic
 // events may not); Tab, Enter, Backspace and Esc share codes with Ctrl+I,

@@ -49,6 +49,9 @@ func TestParseKey(t *testing.T) {
 		if got := FormatKey(k, r, m); got != tc.text {
 			t.Errorf("FormatKey(ParseKey(%q)) = %q, want %q", tc.in, got, tc.text)
 		}
+		if b := (Binding{k, r, m}); !b.Matches(b.Event()) {
+			t.Errorf("%q does not match its own event", tc.in)
+		}
 		// The canonical text parses back to the same key.
 		k2, r2, m2, err := ParseKey(tc.text)
 		if err != nil || k2 != k || r2 != r || m2 != m {
@@ -169,6 +172,9 @@ func FuzzParseKey(f *testing.F) {
 		b2, err := ParseBinding(b.String())
 		if err != nil || b2 != b {
 			t.Fatalf("%q -> %q -> %v %v", s, b.String(), b2, err)
+		}
+		if !b.Matches(b.Event()) {
+			t.Fatalf("%q does not match its own event", s)
 		}
 	})
 }
