@@ -2,7 +2,9 @@ package codegen_test
 
 import (
 	"flag"
+	"go/format"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -152,5 +154,37 @@ func TestDefaultSecretEnv(t *testing.T) {
 		if got := codegen.DefaultSecretEnv(in); got != want {
 			t.Errorf("DefaultSecretEnv(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// TestGoldenSnippetsParse checks that every golden-case snippet (the option
+// variants included, which the execution test does not run) is valid
+// bash, Python and Go.
+func TestGoldenSnippetsParse(t *testing.T) {
+	dir := t.TempDir()
+	var pyFiles []string
+	for _, gc := range goldenCases(t) {
+		for _, tg := range codegen.Targets {
+			code, err := tg.Generate(gc.r, gc.opts)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch tg.Name {
+			case "curl":
+				if out, err := exec.Command("bash", "-n", "-c", code).CombinedOutput(); err != nil {
+					t.Errorf("%s: bash -n: %v\n%s", gc.name, err, out)
+				}
+			case "python":
+				pyFiles = append(pyFiles, writeFile(t, dir, gc.name+".py", code))
+			case "go":
+				if out, err := format.Source([]byte(code)); err != nil || string(out) != code {
+					t.Errorf("%s: Go: not gofmt-clean or does not parse: %v", gc.name, err)
+				}
+			}
+		}
+	}
+	prog := "import sys\nfor f in sys.argv[1:]:\n    compile(open(f, encoding='utf-8').read(), f, 'exec')\n"
+	if out, err := exec.Command(findPython(t), append([]string{"-c", prog}, pyFiles...)...).CombinedOutput(); err != nil {
+		t.Errorf("python3 compile: %v\n%s", err, out)
 	}
 }

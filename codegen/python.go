@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -203,13 +204,23 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		b.WriteString("# verify=False: TLS certificate verification is OFF for this request.\n")
 		sendKw = append(sendKw, "verify=False")
 	}
+	// requests follows up to 30 redirects; a Session carries another limit.
+	maxRedirs := ""
+	if q.follow && q.maxRedirects != 10 {
+		maxRedirs = "    session.max_redirects = " + strconv.Itoa(q.maxRedirects) + "\n"
+	}
 	if len(more) == 0 && !keepURL {
 		call := "requests.request(" + PyStr(q.method) + ", url"
 		if m, ok := pyMethods[q.method]; ok {
 			call = "requests." + m + "(url"
 		}
 		args := append(append(headersArg, kw...), sendKw...)
-		b.WriteString(pyCall("response = "+call, args))
+		if maxRedirs == "" {
+			b.WriteString(pyCall("response = "+call, args))
+		} else {
+			b.WriteString("with requests.Session() as session:\n" + maxRedirs)
+			b.WriteString("    " + pyCall("response = session."+strings.TrimPrefix(call, "requests."), args))
+		}
 	} else {
 		args := append(append([]string{PyStr(q.method), "url"}, headersArg...), kw...)
 		b.WriteString(strings.TrimSuffix(pyCall("request = requests.Request(", args), "\n") + ".prepare()\n")
@@ -220,7 +231,7 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 			b.WriteString("request.headers = HTTPHeaderDict(request.headers)\n")
 			b.WriteString("for name, value in more_headers:\n    request.headers.add(name, value)\n")
 		}
-		b.WriteString("with requests.Session() as session:\n")
+		b.WriteString("with requests.Session() as session:\n" + maxRedirs)
 		b.WriteString("    " + pyCall("response = session.send(request", sendKw))
 	}
 	b.WriteString("\nprint(response.status_code, response.reason)\n")
