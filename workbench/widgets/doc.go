@@ -53,7 +53,8 @@
 // # Keys and the user's config
 //
 // ParseKey/FormatKey read and write "ctrl+r", "alt+enter", "f5", "G";
-// Binding.Matches compares with a tcell event. LoadKeyConfig reads the keys:
+// Binding.Matches compares with a tcell event, and Binding.Event gives the
+// event itself (for a keymap keyed by event names, KeyName(b.Event())). LoadKeyConfig reads the keys:
 // section of the user's YAML config; each bad entry comes back as a
 // *KeyConfigError naming file, line and binding, and that action keeps its
 // default. Note that terminals send Ctrl+H, Ctrl+I, Ctrl+M as Backspace,
