@@ -3,6 +3,7 @@ package collections
 import (
 	"encoding/base64"
 	"fmt"
+	"net/url"
 	"strings"
 )
 
@@ -92,4 +93,92 @@ func UniqueNames(items []Item) int {
 		}
 	}
 	return n
+}
+
+// SplitQuery decodes a query string into parameters (literal values),
+// only when encoding them back gives the same bytes: otherwise the query
+// stays in the URL, sent as written (as curl and browsers send it).
+// A query holding what no URL may hold (spaces, non-ASCII) is split
+// whatever it gives back: it cannot be sent as written.
+func SplitQuery(q string) ([]Param, bool) {
+	exact := validURLChars(q)
+	var out []Param
+	for _, pair := range strings.Split(q, "&") {
+		if pair == "" && !exact {
+			continue
+		}
+		k, v, ok := strings.Cut(pair, "=")
+		if exact && (!ok || k == "") {
+			return nil, false
+		}
+		dk, err1 := unescapeQueryKeepVars(k)
+		dv, err2 := unescapeQueryKeepVars(v)
+		if err1 != nil || err2 != nil || exact && (EscapeQueryKeepVars(dk) != k || EscapeQueryKeepVars(dv) != v) {
+			return nil, false
+		}
+		out = append(out, Param{Key: dk, Value: dv})
+	}
+	return out, true
+}
+
+// validURLChars reports whether s holds only characters a URL may hold.
+func validURLChars(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte(`"<>\^`+"`"+`|`, c) >= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// EscapeQueryKeepVars encodes as the sender does, leaving {{variables}} whole.
+func EscapeQueryKeepVars(s string) string {
+	var b strings.Builder
+	for s != "" {
+		i := strings.Index(s, "{{")
+		j := -1
+		if i >= 0 {
+			j = strings.Index(s[i:], "}}")
+		}
+		if i < 0 || j < 0 {
+			b.WriteString(EscapeQuery(s))
+			break
+		}
+		b.WriteString(EscapeQuery(s[:i]))
+		b.WriteString(s[i : i+j+2])
+		s = s[i+j+2:]
+	}
+	return b.String()
+}
+
+// unescapeQueryKeepVars decodes %XX and + but leaves {{variables}} alone.
+func unescapeQueryKeepVars(s string) (string, error) {
+	if !strings.Contains(s, "{{") {
+		return url.QueryUnescape(s)
+	}
+	var b strings.Builder
+	for s != "" {
+		i := strings.Index(s, "{{")
+		if i < 0 {
+			break
+		}
+		j := strings.Index(s[i:], "}}")
+		if j < 0 {
+			break
+		}
+		d, err := url.QueryUnescape(s[:i])
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(d)
+		b.WriteString(s[i : i+j+2])
+		s = s[i+j+2:]
+	}
+	d, err := url.QueryUnescape(s)
+	if err != nil {
+		return "", err
+	}
+	b.WriteString(d)
+	return b.String(), nil
 }

@@ -91,13 +91,15 @@ func shellWords(command string) ([]string, []string, error) {
 			return ""
 		}),
 	}
+	// Fields does what bash does to each word (quote removal, backslash
+	// escapes, brace expansion); without ReadDir it never globs.
 	words := make([]string, 0, len(call.Args))
 	for _, w := range call.Args {
-		s, err := expand.Literal(cfg, w)
+		fs, err := expand.Fields(cfg, w)
 		if err != nil {
 			return nil, nil, fmt.Errorf("curl command: line %d, column %d: %w", w.Pos().Line(), w.Pos().Col(), err)
 		}
-		words = append(words, s)
+		words = append(words, fs...)
 	}
 	for _, name := range order {
 		warns = append(warns, fmt.Sprintf("shell variable $%s became the variable {{%s}}", name, name))
@@ -533,12 +535,11 @@ func (p *parser) build() (*collections.Request, error) {
 	base, query, _ := strings.Cut(raw, "?")
 	req.URL = escapePathVars(base)
 	if query != "" {
-		params, ok := splitQuery(query)
+		params, ok := collections.SplitQuery(query)
 		if ok {
 			req.Query = params
 		} else {
-			p.warnf("the query %q is not well-formed percent-encoding; kept in the URL as written", query)
-			req.URL += "?" + query
+			req.URL += "?" + query // not as our encoder writes it: sent as written
 		}
 	}
 	req.Query = append(req.Query, p.query...)
@@ -559,10 +560,9 @@ func (p *parser) build() (*collections.Request, error) {
 		req.Method = p.method
 	}
 	if p.get && len(p.data) > 0 {
-		if params, ok := splitQuery(body); ok {
+		if params, ok := collections.SplitQuery(body); ok {
 			req.Query = append(req.Query, params...)
 		} else {
-			p.warnf("-G data %q is not well-formed; kept in the URL as written", body)
 			sep := "?"
 			if strings.Contains(req.URL, "?") {
 				sep = "&"
@@ -669,55 +669,6 @@ func splitForm(body string) ([]collections.Param, bool) {
 		out = append(out, collections.Param{Key: dk, Value: dv})
 	}
 	return out, true
-}
-
-// splitQuery decodes a query string into parameters (literal values).
-func splitQuery(q string) ([]collections.Param, bool) {
-	var out []collections.Param
-	for _, pair := range strings.Split(q, "&") {
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		dk, err1 := unescapeQuery(k)
-		dv, err2 := unescapeQuery(v)
-		if err1 != nil || err2 != nil {
-			return nil, false
-		}
-		out = append(out, collections.Param{Key: dk, Value: dv})
-	}
-	return out, true
-}
-
-// unescapeQuery decodes %XX and + but leaves {{variables}} alone.
-func unescapeQuery(s string) (string, error) {
-	if !strings.Contains(s, "{{") {
-		return url.QueryUnescape(s)
-	}
-	var b strings.Builder
-	for s != "" {
-		i := strings.Index(s, "{{")
-		if i < 0 {
-			break
-		}
-		j := strings.Index(s[i:], "}}")
-		if j < 0 {
-			break
-		}
-		d, err := url.QueryUnescape(s[:i])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(d)
-		b.WriteString(s[i : i+j+2])
-		s = s[i+j+2:]
-	}
-	d, err := url.QueryUnescape(s)
-	if err != nil {
-		return "", err
-	}
-	b.WriteString(d)
-	return b.String(), nil
 }
 
 // escapePathVars keeps a literal ":name" path segment from being read as a

@@ -76,6 +76,12 @@ func TestWireExact(t *testing.T) {
 		{`curl --data-urlencode 'm=a b&c' http://127.0.0.1/`, "POST", "http://127.0.0.1/", "m=a%20b%26c", []string{"Content-Type: application/x-www-form-urlencoded"}},
 		{`curl -d 'a=%zz' http://127.0.0.1/`, "POST", "http://127.0.0.1/", "a=%zz", []string{"Content-Type: application/x-www-form-urlencoded"}},
 		{`curl -d 'a=b c' http://127.0.0.1/`, "POST", "http://127.0.0.1/", "a=b c", []string{"Content-Type: application/x-www-form-urlencoded"}},
+		// A query not as our encoder writes it is sent as written.
+		{`curl 'http://127.0.0.1/p?flag&&y=a=b'`, "GET", "http://127.0.0.1/p?flag&&y=a=b", "", nil},
+		{`curl 'http://127.0.0.1/p?q=a+b&r=%2f'`, "GET", "http://127.0.0.1/p?q=a+b&r=%2f", "", nil},
+		{`curl 'http://127.0.0.1/p?q=a b'`, "GET", "http://127.0.0.1/p?q=a%20b", "", nil},
+		// '\'' is how a quote is written inside single quotes.
+		{`curl -H 'X: a'\''b' -H X\ Y:\ z http://127.0.0.1/`, "GET", "http://127.0.0.1/", "", []string{"X: a'b", "X Y: z"}},
 	}
 	for _, tc := range cases {
 		req, _, err := Parse(tc.cmd)

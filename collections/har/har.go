@@ -158,7 +158,7 @@ func convert(e entry, where string, rep *Report) (*collections.Request, string) 
 	r.Name = r.Method + " " + p
 	r.URL = escapePathVars(base)
 	if query != "" {
-		if q, ok := splitQuery(query); ok {
+		if q, ok := collections.SplitQuery(query); ok {
 			r.Query = q
 		} else {
 			r.URL += "?" + query
@@ -256,25 +256,6 @@ func removeHeader(hs []collections.Param, name string) []collections.Param {
 		}
 	}
 	return out
-}
-
-// splitQuery decodes a query into literal parameters; false when it is not
-// well-formed percent-encoding (the query then stays in the URL as written).
-func splitQuery(q string) ([]collections.Param, bool) {
-	var out []collections.Param
-	for _, pair := range strings.Split(q, "&") {
-		if pair == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(pair, "=")
-		dk, err1 := url.QueryUnescape(k)
-		dv, err2 := url.QueryUnescape(v)
-		if err1 != nil || err2 != nil {
-			return nil, false
-		}
-		out = append(out, collections.Param{Key: dk, Value: dv})
-	}
-	return out, true
 }
 
 // escapePathVars keeps a literal ":name" segment from reading as a path

@@ -334,13 +334,13 @@ func exportURL(r *collections.Request) json.RawMessage {
 		}
 	}
 	for _, p := range r.Query {
-		k := pmKV{Key: escapeKeepVars(p.Key), Value: jsonString(escapeKeepVars(p.Value)), Disabled: p.Disabled}
+		k := pmKV{Key: collections.EscapeQueryKeepVars(p.Key), Value: jsonString(collections.EscapeQueryKeepVars(p.Value)), Disabled: p.Disabled}
 		if p.Description != "" {
 			k.Description = jsonString(p.Description)
 		}
 		u.Query = append(u.Query, k)
 		if !p.Disabled {
-			qs = append(qs, k.Key+"="+escapeKeepVars(p.Value))
+			qs = append(qs, k.Key+"="+collections.EscapeQueryKeepVars(p.Value))
 		}
 	}
 	for _, p := range r.PathVars {
@@ -356,27 +356,6 @@ func exportURL(r *collections.Request) json.RawMessage {
 	}
 	b, _ := marshalNoEscape(u)
 	return b
-}
-
-// escapeKeepVars percent-encodes a query key or value as our sender does,
-// leaving {{variables}} for Postman to substitute.
-func escapeKeepVars(s string) string {
-	var b strings.Builder
-	for s != "" {
-		i := strings.Index(s, "{{")
-		j := -1
-		if i >= 0 {
-			j = strings.Index(s[i:], "}}")
-		}
-		if i < 0 || j < 0 {
-			b.WriteString(collections.EscapeQuery(s))
-			break
-		}
-		b.WriteString(collections.EscapeQuery(s[:i]))
-		b.WriteString(s[i : i+j+2])
-		s = s[i+j+2:]
-	}
-	return b.String()
 }
 
 func exportBody(b collections.Body) *pmBody {
