@@ -213,8 +213,18 @@ func FuzzGenerate(f *testing.F) {
 		case 4:
 			r.Body = collections.ResolvedBody{Kind: collections.BodyFile, File: body}
 		}
+		opts := Options{
+			InlineSecrets:      kind&16 != 0,
+			SecretValues:       map[string]string{"tok": body, "pw": hvalue},
+			SecretEnv:          map[string]string{"tok": hname},
+			InsecureSkipVerify: kind&32 != 0,
+			PythonPrintJSON:    kind&64 != 0,
+		}
+		if kind&128 != 0 {
+			r.MaxRedirects = int(kind)
+		}
 		for _, tg := range Targets {
-			code, err := tg.Generate(r, Options{})
+			code, err := tg.Generate(r, opts)
 			if err != nil {
 				if !strings.HasPrefix(err.Error(), "codegen: ") {
 					t.Fatalf("%s: error without context: %v", tg.Name, err)
