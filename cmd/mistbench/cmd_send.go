@@ -310,6 +310,9 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 		if err := out.Close(); err != nil && sendErr == nil {
 			sendErr = fmt.Errorf("writing %s: %w", f.output, err)
 		}
+		if resp == nil {
+			os.Remove(f.output) // nothing came back: leave no empty file behind
+		}
 	}
 	if capErr != nil {
 		s.warnf("%v", capErr)

@@ -539,3 +539,24 @@ func TestSendMistLoginTwoFactorPrompt(t *testing.T) {
 		t.Fatalf("history holds session secrets:\n%s", hist)
 	}
 }
+
+func TestSendConnectionRefused(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close() // nothing listens there now
+	dir := filepath.Join(t.TempDir(), "c")
+	c := &collections.Collection{Name: "x", ID: "44444444-2222-4333-8444-555555555555", Dir: dir,
+		Items: []collections.Item{&collections.Request{Name: "r", URL: url + "/x"}}}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "o")
+	res := sendCmd(t, "", "send", dir, "r", "-o", out)
+	if res.code != 1 || !strings.Contains(res.err, "connection refused") {
+		t.Fatalf("exit %d stderr %q", res.code, res.err)
+	}
+	if _, err := os.Stat(out); !os.IsNotExist(err) {
+		t.Fatalf("an empty output file was left: %v", err)
+	}
+}
