@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"sync"
@@ -220,6 +221,22 @@ func TestNewmanSendsWhatRunSends(t *testing.T) {
 	ours := rec.take()
 	if len(ours) != 7 {
 		t.Fatalf("mistbench run sent %d requests (exit %d):\n%s\n%s", len(ours), code, out, errs)
+	}
+
+	// The exported file itself as COLL sends the same (relative file
+	// paths of a Postman file resolve from the working directory, as in
+	// newman).
+	t.Chdir(dir)
+	fargs := append([]string{"run", file}, args[2:]...)
+	code, out, errs = runIn(t, "", fargs...)
+	fromFile := rec.take()
+	if len(fromFile) != len(ours) {
+		t.Fatalf("run on the Postman file sent %d requests (exit %d):\n%s\n%s", len(fromFile), code, out, errs)
+	}
+	for i, a := range fromFile {
+		if !reflect.DeepEqual(a, ours[i]) {
+			t.Errorf("request %d: run on the Postman file sent\n%+v\nrun on the directory sent\n%+v", i+1, a, ours[i])
+		}
 	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
