@@ -273,7 +273,9 @@ func TestSnippetsSendWhatMistbenchSends(t *testing.T) {
 	if requests < 40 {
 		t.Fatalf("the corpus has %d requests; the issue asks for at least 40", requests)
 	}
+	built := time.Now()
 	goBin := buildGoSnippets(t, cases)
+	t.Logf("%d Go snippets built and vetted in %v", len(cases), time.Since(built).Round(time.Millisecond))
 
 	engine := send.New(send.Options{Timeout: 30 * time.Second})
 	defer engine.Close()
