@@ -15,6 +15,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -82,6 +83,10 @@ func importData(data []byte, name string, loc *url.URL) (*collections.Collection
 		}
 	}()
 	if err != nil {
+		// The library names the line in its text: lead with file:line.
+		if m := lineRE.FindStringSubmatch(err.Error()); m != nil {
+			return nil, nil, fmt.Errorf("%s:%s: %w", name, m[1], err)
+		}
 		return nil, nil, fmt.Errorf("%s: %w", name, err)
 	}
 	if doc.Paths == nil {
@@ -90,6 +95,8 @@ func importData(data []byte, name string, loc *url.URL) (*collections.Collection
 	im := &importer{doc: doc, rep: collections.NewImportReport("openapi"), schemes: map[string]collections.Auth{}}
 	return im.collection(), im.rep, nil
 }
+
+var lineRE = regexp.MustCompile(`\bline (\d+)\b`)
 
 // checkVersion gives a clear error for Swagger 2.0 and for files that are
 // not OpenAPI at all, before the library's more cryptic ones.
