@@ -318,7 +318,7 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 		s.warnf("%v", capErr)
 	}
 	if sendErr != nil {
-		return failedError(sendErr)
+		return failedError(safeErr(sendErr))
 	}
 	if failOn(resp.StatusCode) {
 		if !f.include {
@@ -327,6 +327,20 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 		return failedError(errors.New(""))
 	}
 	return nil
+}
+
+// safeError shows an error whose text may carry what a server sent (a
+// login's "detail") without passing control sequences to the terminal.
+type safeError struct{ err error }
+
+func (e *safeError) Error() string { return termsafe.Line(e.err.Error()) }
+func (e *safeError) Unwrap() error { return e.err }
+
+func safeErr(err error) error {
+	if err == nil || termsafe.Safe([]byte(err.Error())) && !strings.ContainsAny(err.Error(), "\n\t") {
+		return err
+	}
+	return &safeError{err}
 }
 
 // redactedURL is the request's URL with secret values masked, for messages.

@@ -560,3 +560,25 @@ func TestSendConnectionRefused(t *testing.T) {
 		t.Fatalf("an empty output file was left: %v", err)
 	}
 }
+
+func TestSendServerTextInErrorsIsSafe(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	t.Setenv("TEST_MIST_PASSWORD", "pw")
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(401)
+		io.WriteString(w, `{"detail":"bad \u001b]52;c;SEVMTE8=\u0007 login"}`)
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	c := &collections.Collection{Name: "x", ID: "55555555-2222-4333-8444-555555555555", Dir: dir,
+		Variables: []collections.Variable{{Key: "password", Secret: true, Env: "TEST_MIST_PASSWORD"}},
+		Auth:      collections.Auth{Type: collections.AuthMistLogin, Email: "me@example.com", Password: "{{password}}"},
+		Items:     []collections.Item{&collections.Request{Name: "r", URL: srv.URL + "/api/v1/self"}}}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res := sendCmd(t, "", "send", dir, "r")
+	if res.code != 1 || strings.ContainsAny(res.err, "\x1b\x07") || !strings.Contains(res.err, "bad ^[]52") {
+		t.Fatalf("exit %d stderr %q", res.code, res.err)
+	}
+}
