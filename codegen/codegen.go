@@ -152,6 +152,7 @@ type secretRef struct {
 	ident string // the target's variable name, filled by each target
 }
 
+// literal returns the text of v when it holds no secret.
 func (v value) literal() (string, bool) {
 	if v.basic != nil {
 		return "", false
@@ -171,7 +172,7 @@ func (v value) lits() string {
 	var b strings.Builder
 	all := v.segs
 	if v.basic != nil {
-		all = append(append([]seg(nil), v.basic.user...), v.basic.pass...)
+		all = append(append(append([]seg(nil), v.segs...), v.basic.user...), v.basic.pass...)
 	}
 	for _, s := range all {
 		b.WriteString(s.lit)
