@@ -121,8 +121,8 @@ func TestBodyViewInApp(t *testing.T) {
 	a.screen.InjectMouse(10, 5, tcell.WheelDown, tcell.ModNone)
 	a.screen.InjectMouse(10, 5, tcell.ButtonNone, tcell.ModNone)
 	scr = a.keys()
-	if top := a.onUI(func() any { return v.Top() }); top != 6 {
-		t.Errorf("after the wheel top = %v, want 6", top)
+	if top := a.onUI(func() any { return v.Top() }); top != 6 || !strings.Contains(scr, `"ssid":"wlan-5"`) {
+		t.Errorf("after the wheel top = %v, want 6:\n%s", top, scr)
 	}
 	<-indexed
 	scr = a.keys(runes("G")...)
