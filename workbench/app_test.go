@@ -69,6 +69,9 @@ func (m *mistServer) serve(w http.ResponseWriter, r *http.Request) {
 	case r.URL.Path == "/api/v1/self":
 		w.Header().Set("Content-Type", "application/json")
 		io.WriteString(w, `{"email":"me@example.com","site_id":"s9"}`)
+	case r.URL.Path == "/bin":
+		w.Header().Set("Content-Type", "application/octet-stream")
+		w.Write([]byte{0x89, 'P', 'N', 'G', 0, 1, 2, 0xff})
 	case r.URL.Path == "/evil":
 		w.Header().Set("Content-Type", "text/plain")
 		io.WriteString(w, "before\x1b]52;c;ZXZpbA==\x07\x1b[2J[red]tagged[-] after\u009b31m")
@@ -526,4 +529,81 @@ func TestTabLeavesTheURLField(t *testing.T) {
 	h.sync()
 	h.want("GET http://{{host}}/api/v1/sites/:site_id/wlans/:wlan_id?limit=5", "● unsaved")
 	h.wantNot("URL http://")
+}
+
+func TestRowsAuthTypesBinaryAndLiteralSave(t *testing.T) {
+	t.Parallel()
+	h, _, _ := startLab(t)
+	h.openGetWLAN()
+	// Two header rows: disable one, delete the other.
+	h.press("]", "]", "a")
+	h.typ("X-One")
+	h.press("Tab")
+	h.typ("1\n")
+	h.press("a")
+	h.typ("X-Two")
+	h.press("Tab")
+	h.typ("2\n")
+	h.press("Up", " ", "Down", "x")
+	h.sync()
+	var hs []collections.Param
+	h.onUI(func() { hs = append(hs, h.w.s.Draft.Headers...) })
+	if len(hs) != 1 || hs[0].Key != "X-One" || !hs[0].Disabled {
+		t.Fatalf("headers %+v", hs)
+	}
+	// A literal credential header is masked on screen and refused by save.
+	h.press("a")
+	h.typ("Authorization")
+	h.press("Tab")
+	h.typ("Token abcdef123456\n")
+	h.sync()
+	h.want("Authorization", "••••••••")
+	h.wantNot("abcdef123456")
+	h.press("Ctrl+S")
+	h.sync()
+	h.want("not saved: a credential is written literally")
+	// Every auth type shows its fields; secrets are masked fields.
+	steps := []struct {
+		downs int
+		want  []string
+	}{{4, []string{"Username", "Password"}}, {1, []string{"Key", "Value", "In"}}, {1, []string{"Email", "Password", "Two-factor"}}}
+	for _, st := range steps {
+		h.press("]", "Enter", "Enter")
+		for range st.downs {
+			h.press("Down")
+		}
+		h.press("Enter", "Esc")
+		h.sync()
+		h.want(st.want...)
+		h.press("[")
+	}
+	var auth collections.AuthType
+	h.onUI(func() { auth = h.w.s.Draft.Auth.Type })
+	if auth != collections.AuthMistLogin {
+		t.Fatalf("auth type %q", auth)
+	}
+	// Back to inherit, then a binary body shows as size, type and hex.
+	h.press("]", "Enter", "Enter", "Up", "Up", "Up", "Up", "Up", "Up", "Enter", "Esc")
+	h.sync()
+	h.want("Uses", "mist-token from the collection")
+	h.press("Ctrl+L", "Ctrl+U")
+	h.typ("http://{{host}}/bin\n")
+	h.press("Ctrl+R")
+	h.idle()
+	h.want("binary body: 8 B, application/octet-stream", "89 50 4e 47 00 01 02 ff")
+	// Leaving asks; Discard drops the edits.
+	h.press("Alt+1", "Up", "Enter")
+	h.sync()
+	h.want("has unsaved changes")
+	h.press("Right", "Right", "Enter") // Discard
+	h.sync()
+	h.want("WLANs/List WLANs")
+	var url string
+	h.onUI(func() {
+		r, _, _ := h.w.s.Coll.Find("WLANs/Get WLAN")
+		url = r.URL
+	})
+	if strings.Contains(url, "/bin") {
+		t.Fatalf("discarded edits kept: %s", url)
+	}
 }

@@ -265,6 +265,7 @@ func (e *editorPane) currentTable() *kvTable {
 func (e *editorPane) enterContent() {
 	switch e.tab {
 	case tabAuth:
+		e.authForm.SetFocus(0) // start at the type
 		e.w.app.SetFocus(e.authForm)
 	case tabBody:
 		switch e.w.s.Draft.Body.Kind {
