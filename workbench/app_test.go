@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/mistbench/mistbench/collections"
 	"github.com/mistbench/mistbench/internal/history"
@@ -128,7 +129,11 @@ func TestCancelInFlight(t *testing.T) {
 	srv.mu.Unlock()
 	h.press("Enter") // List WLANs
 	h.press("Ctrl+R")
-	<-srv.arrived
+	select {
+	case <-srv.arrived:
+	case <-time.After(deadline):
+		t.Fatalf("the request never reached the server:\n%s", h.screen())
+	}
 	h.sync()
 	h.want("sending…", "Esc cancels")
 	// The UI answers keys while the request is in flight.
@@ -357,8 +362,8 @@ func TestQuitAsksWhenUnsaved(t *testing.T) {
 	select {
 	case err := <-h.done:
 		h.done <- err // for the cleanup
-	case <-h.sentinel:
-		t.Fatal("unexpected sentinel")
+	case <-time.After(deadline):
+		t.Fatal("the workbench did not quit")
 	}
 }
 
