@@ -133,13 +133,11 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	var b strings.Builder
 	b.Grow(512 + body.Len())
 	b.WriteString(q.preamble("#"))
-	if len(q.secrets) > 0 || q.printJSON {
-		if q.printJSON {
-			b.WriteString("import json\n")
-		}
-		if len(q.secrets) > 0 {
-			b.WriteString("import os\n")
-		}
+	if q.printJSON {
+		b.WriteString("import json\n")
+	}
+	if len(q.secrets) > 0 {
+		b.WriteString("import os\n")
 	}
 	if w.b64 {
 		b.WriteString("from base64 import b64encode\n")
