@@ -1,11 +1,3 @@
-// Package workbench is mistbench's terminal UI: a collection tree, the
-// request editor and the response viewer with a live code pane.
-//
-// UI-free state (the open request, its unsaved edits, the environment)
-// lives in Session; widgets only show and change it. Threading follows
-// tview's rule: key handlers change widgets directly and never queue
-// updates; background work (a send) runs through Workbench.background,
-// which counts busy tasks and posts results with QueueUpdateDraw.
 package workbench
 
 import (
