@@ -82,7 +82,8 @@ type BodyView struct {
 	pendingTop int64 // offset to scroll to once indexed, -1 if none
 	rows       int   // content rows at the last draw, for paging
 	hlDoc      *doc
-	hlCache    map[int][]tcell.Style
+	hlCache    map[int][]hlClass
+	hlBytes    int // bytes held by hlCache
 	readBuf    []byte
 
 	mode   promptMode
@@ -374,9 +375,9 @@ func (v *BodyView) drawLine(screen tcell.Screen, d *doc, li, x, y, w int, base t
 		return
 	}
 	line := trimEOL(buf)
-	var styles []tcell.Style
+	var classes []hlClass
 	if d.lexer != "" {
-		styles = v.highlighted(d, li, line, base)
+		classes = v.highlighted(d, li, line)
 	}
 	// Search matches over the syntax colours.
 	var marks []byte // 0 none, 1 match, 2 current match
@@ -400,8 +401,8 @@ func (v *BodyView) drawLine(screen tcell.Screen, d *doc, li, x, y, w int, base t
 	for i := 0; i < len(line) && col-v.left < w; {
 		r, n := utf8.DecodeRune(line[i:])
 		st := base
-		if styles != nil {
-			st = styles[i]
+		if classes != nil {
+			st = classStyle(base, classes[i])
 		}
 		if marks != nil && marks[i] != 0 {
 			st = matchStyle
@@ -431,17 +432,22 @@ func (v *BodyView) drawLine(screen tcell.Screen, d *doc, li, x, y, w int, base t
 	}
 }
 
-// highlighted returns per-byte styles of line li, cached while it scrolls.
-func (v *BodyView) highlighted(d *doc, li int, line []byte, base tcell.Style) []tcell.Style {
-	if v.hlDoc != d || len(v.hlCache) > 4096 {
-		v.hlDoc, v.hlCache = d, map[int][]tcell.Style{}
+// hlCacheBytes bounds the colour classes kept for lines already seen.
+const hlCacheBytes = 4 << 20
+
+// highlighted returns the colour classes of line li, cached while it
+// scrolls.
+func (v *BodyView) highlighted(d *doc, li int, line []byte) []hlClass {
+	if v.hlDoc != d || v.hlBytes > hlCacheBytes {
+		v.hlDoc, v.hlCache, v.hlBytes = d, map[int][]hlClass{}, 0
 	}
-	if st, ok := v.hlCache[li]; ok && len(st) == len(line) {
-		return st
+	if cl, ok := v.hlCache[li]; ok && len(cl) == len(line) {
+		return cl
 	}
-	st := highlightLine(d.lexer, line, base)
-	v.hlCache[li] = st
-	return st
+	cl := highlightLine(d.lexer, line)
+	v.hlCache[li] = cl
+	v.hlBytes += len(cl)
+	return cl
 }
 
 // runeWidth is the number of columns r takes.

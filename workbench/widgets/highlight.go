@@ -45,65 +45,92 @@ func looksJSON(b []byte) bool {
 	return false
 }
 
-// tokenStyle maps a chroma token to a terminal style. A small fixed palette
-// reads well on dark and light backgrounds alike.
-func tokenStyle(base tcell.Style, t chroma.TokenType) tcell.Style {
+// hlClass is the colour class of one byte of a highlighted line. Lines
+// keep one byte per byte of text (a style is 70 bytes), so caching the
+// rows seen stays cheap.
+type hlClass uint8
+
+const (
+	hlPlain hlClass = iota
+	hlKey
+	hlAttr
+	hlString
+	hlNumber
+	hlKeyword
+	hlComment
+)
+
+// tokenClass maps a chroma token to a colour class.
+func tokenClass(t chroma.TokenType) hlClass {
 	switch {
 	case t == chroma.NameTag:
-		return base.Foreground(tcell.ColorDodgerBlue)
+		return hlKey
 	case t == chroma.NameAttribute:
-		return base.Foreground(tcell.ColorDarkCyan)
+		return hlAttr
 	case t.InCategory(chroma.LiteralString):
-		return base.Foreground(tcell.ColorGreen)
+		return hlString
 	case t.InCategory(chroma.LiteralNumber):
-		return base.Foreground(tcell.ColorDarkOrange)
+		return hlNumber
 	case t.InCategory(chroma.Keyword):
-		return base.Foreground(tcell.ColorMediumPurple)
+		return hlKeyword
 	case t.InCategory(chroma.Comment):
+		return hlComment
+	}
+	return hlPlain
+}
+
+// classStyle is the style of a class. A small fixed palette reads well on
+// dark and light backgrounds alike.
+func classStyle(base tcell.Style, c hlClass) tcell.Style {
+	switch c {
+	case hlKey:
+		return base.Foreground(tcell.ColorDodgerBlue)
+	case hlAttr:
+		return base.Foreground(tcell.ColorDarkCyan)
+	case hlString:
+		return base.Foreground(tcell.ColorGreen)
+	case hlNumber:
+		return base.Foreground(tcell.ColorDarkOrange)
+	case hlKeyword:
+		return base.Foreground(tcell.ColorMediumPurple)
+	case hlComment:
 		return base.Foreground(tcell.ColorGray)
 	}
 	return base
 }
 
-// highlightLine returns one style per byte of line. Lines are lexed one at
-// a time (only the visible ones), which is exact for pretty-printed JSON,
-// whose tokens never span lines, and close enough for XML and YAML.
-func highlightLine(lexerName string, line []byte, base tcell.Style) []tcell.Style {
-	styles := make([]tcell.Style, len(line))
-	for i := range styles {
-		styles[i] = base
-	}
+// highlightLine returns the class of each byte of line. Lines are lexed
+// one at a time (only the visible ones), which is exact for pretty-printed
+// JSON, whose tokens never span lines, and close enough for XML and YAML.
+func highlightLine(lexerName string, line []byte) []hlClass {
+	classes := make([]hlClass, len(line))
 	if lexerName == "json" {
-		highlightJSONLine(line, styles, base)
-		return styles
+		highlightJSONLine(line, classes)
+		return classes
 	}
 	l := lexers.Get(lexerName)
 	if l == nil {
-		return styles
+		return classes
 	}
 	it, err := chroma.Coalesce(l).Tokenise(nil, string(line))
 	if err != nil {
-		return styles
+		return classes
 	}
 	pos := 0
 	for tok := it(); tok != chroma.EOF; tok = it() {
-		st := tokenStyle(base, tok.Type)
-		for k := 0; k < len(tok.Value) && pos < len(styles); k++ {
-			styles[pos] = st
+		c := tokenClass(tok.Type)
+		for k := 0; k < len(tok.Value) && pos < len(classes); k++ {
+			classes[pos] = c
 			pos++
 		}
 	}
-	return styles
+	return classes
 }
 
 // highlightJSONLine colours one line of JSON. chroma's JSON lexer needs the
 // whole document to tell keys from string values, so lines lexed alone
 // come out wrong; this small scanner needs only the line.
-func highlightJSONLine(line []byte, styles []tcell.Style, base tcell.Style) {
-	key := tokenStyle(base, chroma.NameTag)
-	str := tokenStyle(base, chroma.LiteralString)
-	num := tokenStyle(base, chroma.LiteralNumber)
-	kw := tokenStyle(base, chroma.Keyword)
+func highlightJSONLine(line []byte, classes []hlClass) {
 	for i := 0; i < len(line); {
 		c := line[i]
 		switch {
@@ -116,29 +143,29 @@ func highlightJSONLine(line []byte, styles []tcell.Style, base tcell.Style) {
 				j++
 			}
 			j = min(j+1, len(line))
-			st := str
+			cl := hlString
 			k := j
 			for k < len(line) && (line[k] == ' ' || line[k] == '\t') {
 				k++
 			}
 			if k < len(line) && line[k] == ':' {
-				st = key
+				cl = hlKey
 			}
-			fill(styles, i, j, st)
+			fill(classes, i, j, cl)
 			i = j
 		case c == '-' || (c >= '0' && c <= '9'):
 			j := i + 1
 			for j < len(line) && strings.IndexByte("0123456789.eE+-", line[j]) >= 0 {
 				j++
 			}
-			fill(styles, i, j, num)
+			fill(classes, i, j, hlNumber)
 			i = j
 		case c >= 'a' && c <= 'z':
 			j := i + 1
 			for j < len(line) && line[j] >= 'a' && line[j] <= 'z' {
 				j++
 			}
-			fill(styles, i, j, kw)
+			fill(classes, i, j, hlKeyword)
 			i = j
 		default:
 			i++
@@ -146,8 +173,8 @@ func highlightJSONLine(line []byte, styles []tcell.Style, base tcell.Style) {
 	}
 }
 
-func fill(styles []tcell.Style, from, to int, st tcell.Style) {
-	for i := from; i < to && i < len(styles); i++ {
-		styles[i] = st
+func fill(classes []hlClass, from, to int, c hlClass) {
+	for i := from; i < to && i < len(classes); i++ {
+		classes[i] = c
 	}
 }
