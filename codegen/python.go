@@ -121,7 +121,7 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		headersArg = nil
 	}
 	if len(more) > 0 {
-		hdrs.WriteString("# requests keeps one value per header name; these repeat a name.\n")
+		hdrs.WriteString("# requests keeps one value per header name; these repeat a name and are\n# added below with urllib3's HTTPHeaderDict (urllib3 2 or later).\n")
 		hdrs.WriteString("more_headers = [")
 		for _, h := range more {
 			hdrs.WriteString("\n    (" + PyStr(h.name) + ", " + w.headerExpr(h.value) + "),")
