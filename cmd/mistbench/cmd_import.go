@@ -1,12 +1,14 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -451,6 +453,42 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 			}
 		}
 	}
+	// Credentials in bodies: JSON string members, form fields and text
+	// parts named like credentials (a recorded login, say).
+	name := func(kv [2]string) string { return varFor(identifier(kv[0]), kv[1]) }
+	fixBody := func(where string, b *collections.Body) {
+		switch b.Kind {
+		case collections.BodyJSON, collections.BodyRaw:
+			if b.Kind == collections.BodyRaw && b.Language != "json" {
+				return
+			}
+			for _, kv := range jsonCredentials(b.Text) {
+				text, ok := replaceJSONMember(b.Text, kv[0], kv[1], "{{"+name(kv)+"}}")
+				if !ok {
+					rep.Drop("secret", "%s: the body's %q holds a literal credential written in a way the import could not replace: edit it", where, kv[0])
+					continue
+				}
+				b.Text = text
+				rep.Convert("secret", "%s: the body's literal %q became the secret variable {{%s}}", where, kv[0], name(kv))
+			}
+		case collections.BodyForm:
+			for i := range b.Form {
+				if collections.LooksSecret(b.Form[i].Key) && isLiteral(b.Form[i].Value) {
+					name := varFor(identifier(b.Form[i].Key), b.Form[i].Value)
+					b.Form[i].Value = "{{" + name + "}}"
+					rep.Convert("secret", "%s: the form field %s became the secret variable {{%s}}", where, b.Form[i].Key, name)
+				}
+			}
+		case collections.BodyMultipart:
+			for i := range b.Parts {
+				if p := &b.Parts[i]; p.File == "" && collections.LooksSecret(p.Name) && isLiteral(p.Value) {
+					name := varFor(identifier(p.Name), p.Value)
+					p.Value = "{{" + name + "}}"
+					rep.Convert("secret", "%s: the form part %s became the secret variable {{%s}}", where, p.Name, name)
+				}
+			}
+		}
+	}
 	fixAuth("collection", &c.Auth)
 	fixHeaders("collection", c.Headers)
 	var walk func(prefix string, items []collections.Item)
@@ -464,6 +502,16 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 			case *collections.Request:
 				fixAuth("request "+prefix+it.Name, &it.Auth)
 				fixHeaders("request "+prefix+it.Name, it.Headers)
+				fixBody("request "+prefix+it.Name, &it.Body)
+				for i := range it.Examples {
+					// Recorded responses may set session cookies.
+					for j := range it.Examples[i].Headers {
+						if h := &it.Examples[i].Headers[j]; strings.EqualFold(h.Key, "Set-Cookie") && isLiteral(h.Value) {
+							h.Value = "(removed by the import: a session cookie)"
+							rep.Convert("secret", "request %s%s: example %q: Set-Cookie value removed", prefix, it.Name, it.Examples[i].Name)
+						}
+					}
+				}
 			}
 		}
 	}
@@ -490,6 +538,103 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 		}
 	}
 	return made
+}
+
+// jsonCredentials lists the string members of a JSON text (at any depth)
+// whose names look like credentials and whose values are literal.
+func jsonCredentials(text string) [][2]string {
+	var v any
+	if json.Unmarshal([]byte(text), &v) != nil {
+		return nil
+	}
+	var out [][2]string
+	var walk func(any)
+	walk = func(v any) {
+		switch v := v.(type) {
+		case map[string]any:
+			keys := make([]string, 0, len(v))
+			for k := range v {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				if s, ok := v[k].(string); ok && collections.LooksSecret(k) && isLiteral(s) {
+					out = append(out, [2]string{k, s})
+				}
+				walk(v[k])
+			}
+		case []any:
+			for _, e := range v {
+				walk(e)
+			}
+		}
+	}
+	walk(v)
+	return out
+}
+
+// replaceJSONMember rewrites every "key": "value" member of JSON text,
+// however either is escaped, leaving every other byte as it was. It
+// walks the tokens to find the value's bytes; false when none matched.
+func replaceJSONMember(text, key, value, repl string) (string, bool) {
+	dec := json.NewDecoder(strings.NewReader(text))
+	type frame struct{ object, wantKey bool }
+	var stack []frame
+	var spans [][2]int64
+	lastKey, afterKey := "", int64(-1)
+	for {
+		before := dec.InputOffset()
+		tok, err := dec.Token()
+		if err != nil {
+			break
+		}
+		top := len(stack) - 1
+		isKey := top >= 0 && stack[top].object && stack[top].wantKey
+		if d, ok := tok.(json.Delim); ok {
+			switch d {
+			case '{':
+				stack = append(stack, frame{object: true, wantKey: true})
+			case '[':
+				stack = append(stack, frame{})
+			default:
+				stack = stack[:top]
+				if top > 0 && stack[top-1].object {
+					stack[top-1].wantKey = true
+				}
+			}
+			continue
+		}
+		if isKey {
+			lastKey, _ = tok.(string)
+			afterKey = dec.InputOffset()
+			stack[top].wantKey = false
+			continue
+		}
+		if top >= 0 && stack[top].object {
+			if sv, ok := tok.(string); ok && lastKey == key && sv == value && afterKey >= 0 {
+				spans = append(spans, [2]int64{before, dec.InputOffset()})
+			}
+			stack[top].wantKey = true
+		}
+	}
+	if len(spans) == 0 {
+		return text, false
+	}
+	r, _ := json.Marshal(repl)
+	var b strings.Builder
+	last := int64(0)
+	for _, sp := range spans {
+		// The span starts after the previous token: skip ':' and spaces.
+		start := sp[0]
+		for start < sp[1] && text[start] != '"' {
+			start++
+		}
+		b.WriteString(text[last:start])
+		b.Write(r)
+		last = sp[1]
+	}
+	b.WriteString(text[last:])
+	return b.String(), true
 }
 
 var credentialHeaders = map[string]bool{

@@ -165,6 +165,23 @@ func TestImportCurl(t *testing.T) {
 	if code != 0 || !strings.Contains(out, "Rename") || !strings.Contains(out, "GET x") {
 		t.Errorf("ls: %s", out)
 	}
+	// A recorded login keeps its shape, not its password.
+	code, _, errs = runIn(t, "", "import", "curl", `curl https://api.mist.com/api/v1/login -H 'Content-Type: application/json' -d '{"email": "a@b.c", "password": "Hunter2-\u00e9-x", "two_factor": "123"}'`, "-o", dir, "--name", "Login")
+	if code != 0 {
+		t.Fatalf("login: %d %s", code, errs)
+	}
+	noFileHolds(t, dir, "Hunter2")
+	lc, err := collections.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	login, _, err := lc.Find("Login")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(login.Body.Text, `"password": "{{password`) && !strings.Contains(errs, "could not replace") {
+		t.Errorf("login body: %s\n%s", login.Body.Text, errs)
+	}
 	if code, _, errs := runIn(t, "", "import", "curl", "wget http://x"); code != 2 || !strings.Contains(errs, "not a curl command") {
 		t.Errorf("not curl: %d %s", code, errs)
 	}
@@ -251,5 +268,17 @@ func TestImportHelpHasExamples(t *testing.T) {
 	}
 	if code, _, errs := runIn(t, "", "import", "yaml", "x"); code != 2 || !strings.Contains(errs, "unknown format") {
 		t.Errorf("unknown format: %d %s", code, errs)
+	}
+}
+func TestReplaceJSONMember(t *testing.T) {
+	for _, tc := range []struct{ in, key, val, want string }{
+		{`{"email": "a", "password": "p\u00e9"}`, "password", "pé", `{"email": "a", "password": "{{password}}"}`},
+		{`{"a":{"password" :"x","b":["password","x"]},"password":"x"}`, "password", "x", `{"a":{"password" :"{{password}}","b":["password","x"]},"password":"{{password}}"}`},
+		{`["password","x"]`, "password", "x", `["password","x"]`},
+	} {
+		got, _ := replaceJSONMember(tc.in, tc.key, tc.val, "{{password}}")
+		if got != tc.want {
+			t.Errorf("%s:\n got %s\nwant %s", tc.in, got, tc.want)
+		}
 	}
 }
