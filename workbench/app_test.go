@@ -566,7 +566,11 @@ func TestRowsAuthTypesBinaryAndLiteralSave(t *testing.T) {
 	h.wantNot("abcdef123456")
 	h.press("Ctrl+S")
 	h.sync()
-	h.want("not saved: a credential is written literally")
+	h.want("not saved: a credential is written literally", "Save them into the files anyway")
+	h.press("Enter") // Cancel
+	h.sync()
+	h.wantNot("Save them into the files anyway")
+	h.want("● unsaved")
 	// Every auth type shows its fields; secrets are masked fields.
 	steps := []struct {
 		downs int

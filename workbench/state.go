@@ -117,9 +117,13 @@ func (s *Session) Dirty() bool { return s.treeDirty || s.DraftDirty() }
 func (s *Session) TreeChanged() { s.treeDirty = true }
 
 // Save applies the draft and saves the collection atomically.
-func (s *Session) Save() error {
+func (s *Session) Save() error { return s.SaveWith(collections.SaveOptions{}) }
+
+// SaveWith is Save with options (AllowLiteralSecrets only when the user
+// asked for it in so many words).
+func (s *Session) SaveWith(opts collections.SaveOptions) error {
 	s.Apply()
-	if err := s.Coll.Save(collections.SaveOptions{}); err != nil {
+	if err := s.Coll.Save(opts); err != nil {
 		return fmt.Errorf("saving %s: %w", s.Coll.Name, err)
 	}
 	s.treeDirty = false

@@ -1,6 +1,7 @@
 package workbench
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -214,5 +215,27 @@ func TestRenderBodyLanguages(t *testing.T) {
 	out := RenderBody("application/json", big)
 	if strings.Contains(out, "[#") || strings.Contains(out, "\x1b") {
 		t.Fatal("a large body was highlighted or kept its escapes")
+	}
+}
+
+func TestLiteralCredentialSavesOnlyWhenAsked(t *testing.T) {
+	c := testCollection(t, "127.0.0.1:9")
+	s, _ := NewSession(c, "Local", nil)
+	req, _, _ := c.Find("WLANs/Get WLAN")
+	s.Open(req)
+	s.Draft.Headers = append(s.Draft.Headers, collections.Param{Key: "Authorization", Value: "Token lit-123456"})
+	err := s.Save()
+	var lit *collections.LiteralSecretError
+	if !errors.As(err, &lit) || !s.Dirty() {
+		t.Fatalf("saved a literal credential: %v", err)
+	}
+	if f := grepDir(t, c.Dir, "lit-123456"); f != "" {
+		t.Fatalf("on disk in %s", f)
+	}
+	if err := s.SaveWith(collections.SaveOptions{AllowLiteralSecrets: true}); err != nil {
+		t.Fatal(err)
+	}
+	if f := grepDir(t, c.Dir, "lit-123456"); f == "" || s.Dirty() {
+		t.Fatal("asked for, it was still not saved")
 	}
 }

@@ -512,6 +512,21 @@ func (w *Workbench) save() {
 		var lit *collections.LiteralSecretError
 		if errors.As(err, &lit) {
 			w.setError(fmt.Errorf("not saved: a credential is written literally (%s); put it in a secret variable", strings.Join(lit.Findings, "; ")))
+			// Writing it anyway takes an explicit choice; Cancel comes first.
+			w.confirm("Credentials written literally",
+				"Not saved: these would put a credential into the collection files:\n\n"+strings.Join(lit.Findings, "\n")+
+					"\n\nBetter: use {{a secret variable}} (the auth tab stores a typed token in your secret store).",
+				[]string{"Cancel", "Save them into the files anyway"}, func(label string) {
+					if label != "Save them into the files anyway" {
+						return
+					}
+					if err := w.s.SaveWith(collections.SaveOptions{AllowLiteralSecrets: true}); err != nil {
+						w.setError(err)
+						return
+					}
+					w.tree.refreshLabels()
+					w.setStatus("saved to " + w.s.Coll.Dir + ", credentials included as you asked")
+				})
 			return
 		}
 		w.setError(err)
