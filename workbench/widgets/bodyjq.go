@@ -263,6 +263,10 @@ func (v *BodyView) Copy() {
 		return
 	}
 	d := v.current()
+	if d.size > v.CopyLimit {
+		v.message, v.msgErr = fmt.Sprintf("%s is too large to copy: save it with w", FormatSize(d.size)), true
+		return
+	}
 	if d.size <= syncIndexLimit {
 		v.copyDone(d.readRange(nil, 0, d.size))
 		return

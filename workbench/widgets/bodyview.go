@@ -23,6 +23,9 @@ import (
 // a frame. Only the rows on screen are coloured, whatever the size.
 const DefaultHighlightLimit = 1 << 20
 
+// DefaultCopyLimit is the largest text BodyView copies.
+const DefaultCopyLimit = 16 << 20
+
 // headSample is how much of a body is read up front to sniff its type.
 const headSample = 8 << 10
 
@@ -60,6 +63,9 @@ type BodyView struct {
 	// TmpDir holds the pretty-printed copy of a large minified JSON body
 	// ("" for os.TempDir()); the copy is removed on SetBody and Close.
 	TmpDir string
+	// CopyLimit is the largest text y copies; larger ones are saved (w)
+	// instead: terminals cap what OSC 52 carries far below that.
+	CopyLimit int64
 	// SaveName is offered as the file name when saving (w).
 	SaveName string
 
@@ -129,6 +135,7 @@ func NewBodyView(post func(func())) *BodyView {
 		post:           post,
 		Debounce:       150 * time.Millisecond,
 		HighlightLimit: DefaultHighlightLimit,
+		CopyLimit:      DefaultCopyLimit,
 		SaveName:       "body",
 	}
 	v.prompt = tview.NewInputField().

@@ -193,6 +193,13 @@ func TestBodyViewJQFilter(t *testing.T) {
 		t.Errorf("copied %q", copied)
 	}
 	golden(t, "body_jq_kept", render(s, v))
+	// Beyond CopyLimit the view says so instead of copying.
+	v.CopyLimit = 5
+	typeText(v, "y")
+	if len(copied) != 1 || !strings.Contains(render(s, v), "too large to copy") {
+		t.Errorf("copy over the limit: %q\n%s", copied, screenText(s))
+	}
+	v.CopyLimit = DefaultCopyLimit
 	// Esc in the filter line removes the filter.
 	typeText(v, "|")
 	press(v, tcell.KeyEscape)
