@@ -23,12 +23,15 @@ import (
 // import postman|openapi|curl|har and export postman.
 
 type importFlags struct {
-	out     string
-	merge   bool
-	verbose bool
-	envs    []string
-	name    string
-	dryRun  bool
+	// examples: bodies hold documentation examples, not credentials
+	// (OpenAPI), so they are not searched for secrets.
+	examples bool
+	out      string
+	merge    bool
+	verbose  bool
+	envs     []string
+	name     string
+	dryRun   bool
 }
 
 func newImportCmd(io streams) *cobra.Command {
@@ -131,6 +134,7 @@ becomes Mist token auth on the secret variable apitoken).`,
 			if err != nil {
 				return err
 			}
+			f.examples = true
 			return finishImport(io, c, rep, &f)
 		},
 	}
@@ -205,7 +209,7 @@ new or empty); without it the request is printed in the collection format.`,
 				rep.Notes = append(rep.Notes, "note: "+w)
 			}
 			if f.out == "" {
-				extracted := moveLiteralSecrets(&collections.Collection{Items: []collections.Item{req}}, rep)
+				extracted := moveLiteralSecrets(&collections.Collection{Items: []collections.Item{req}}, rep, true)
 				if len(extracted) > 0 {
 					fmt.Fprintf(io.Err, "mistbench: credentials replaced by variables: %s (pass them with --var when sending)\n", strings.Join(extracted, ", "))
 				}
@@ -283,7 +287,7 @@ func finishImport(io streams, c *collections.Collection, rep *collections.Import
 	n := 0
 	c.Walk(func([]*collections.Folder, *collections.Request) { n++ })
 	if f.dryRun {
-		moveLiteralSecrets(c, rep)
+		moveLiteralSecrets(c, rep, !f.examples)
 		rep.Write(io.Err, 0)
 		fmt.Fprintf(io.Out, "would import %d request(s)\n", n)
 		return nil
@@ -361,7 +365,7 @@ func saveImport(io streams, c *collections.Collection, rep *collections.ImportRe
 	if c.Dir == "" {
 		c.Dir = f.out
 	}
-	moveLiteralSecrets(c, rep)
+	moveLiteralSecrets(c, rep, !f.examples)
 	if err := c.Save(collections.SaveOptions{}); err != nil {
 		return fmt.Errorf("saving %s: %w", f.out, err)
 	}
@@ -399,7 +403,7 @@ func saveImport(io streams, c *collections.Collection, rep *collections.ImportRe
 // credential headers) by {{variables}}: each becomes a secret collection
 // variable whose value the report carries to the secret store. It returns
 // the variables made.
-func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport) []string {
+func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport, bodies bool) []string {
 	var made []string
 	values := map[string]string{} // variable -> value
 	for _, v := range c.Variables {
@@ -457,6 +461,9 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	// parts named like credentials (a recorded login, say).
 	name := func(kv [2]string) string { return varFor(identifier(kv[0]), kv[1]) }
 	fixBody := func(where string, b *collections.Body) {
+		if !bodies {
+			return
+		}
 		switch b.Kind {
 		case collections.BodyJSON, collections.BodyRaw:
 			if b.Kind == collections.BodyRaw && b.Language != "json" {
