@@ -616,3 +616,21 @@ func TestRowsAuthTypesBinaryAndLiteralSave(t *testing.T) {
 		t.Fatalf("discarded edits kept: %s", url)
 	}
 }
+
+func TestKeptEditsAreMarkedInTheTree(t *testing.T) {
+	t.Parallel()
+	h, _, _ := startLab(t)
+	h.openGetWLAN()
+	h.press("Ctrl+L")
+	h.typ("/x\n")
+	h.sync()
+	h.want("Get WLAN ◂ ●")
+	h.press("Alt+1", "Up", "Enter")
+	h.sync()
+	h.press("Right", "Enter") // Keep unsaved
+	h.sync()
+	h.want("List WLANs ◂", "Get WLAN ●", "● unsaved")
+	h.press("Ctrl+S")
+	h.sync()
+	h.wantNot("●")
+}

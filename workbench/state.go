@@ -35,6 +35,9 @@ type Session struct {
 	// Selected is the tree item under the cursor (nil: none).
 	Selected collections.Item
 
+	// unsaved marks requests whose edits are in the tree but not on disk.
+	unsaved map[*collections.Request]bool
+
 	// treeDirty says the tree changed (rename, move, delete...) since the
 	// last save.
 	treeDirty bool
@@ -85,6 +88,10 @@ func (s *Session) EnvName() string {
 func (s *Session) Open(req *collections.Request) {
 	if s.DraftDirty() {
 		s.treeDirty = true
+		if s.unsaved == nil {
+			s.unsaved = map[*collections.Request]bool{}
+		}
+		s.unsaved[s.Orig] = true
 	}
 	s.Apply()
 	path, _ := s.Coll.PathOf(req)
@@ -112,6 +119,14 @@ func (s *Session) DraftDirty() bool {
 // request's edits kept in the tree, or a change to the tree itself.
 func (s *Session) Dirty() bool { return s.treeDirty || s.DraftDirty() }
 
+// Unsaved says whether req has edits not yet on disk.
+func (s *Session) Unsaved(req *collections.Request) bool {
+	if req == s.Orig && s.DraftDirty() {
+		return true
+	}
+	return s.unsaved[req]
+}
+
 // TreeChanged marks the tree as changed (by rename, move, delete, edits of
 // a request that is no longer open).
 func (s *Session) TreeChanged() { s.treeDirty = true }
@@ -127,6 +142,7 @@ func (s *Session) SaveWith(opts collections.SaveOptions) error {
 		return fmt.Errorf("saving %s: %w", s.Coll.Name, err)
 	}
 	s.treeDirty = false
+	s.unsaved = nil
 	if s.Draft != nil {
 		s.saved = s.Draft.Clone()
 	}

@@ -103,6 +103,13 @@ func (t *treePane) refreshLabels() {
 	}
 }
 
+// refreshItem updates one node's text (the open request's, on each edit).
+func (t *treePane) refreshItem(it collections.Item) {
+	if n := t.nodes[it]; n != nil && it != nil {
+		n.SetText(t.label(it, n))
+	}
+}
+
 func (t *treePane) label(it collections.Item, n *tview.TreeNode) string {
 	switch it := it.(type) {
 	case *collections.Folder:
@@ -126,6 +133,9 @@ func (t *treePane) label(it collections.Item, n *tview.TreeNode) string {
 		mark := ""
 		if it == t.w.s.Orig {
 			mark = " [yellow]◂[-]"
+		}
+		if t.w.s.Unsaved(it) {
+			mark += " [yellow]●[-]"
 		}
 		return fmt.Sprintf("[%s]%-4s[-] %s%s", methodColor(m), Safe(short), Safe(it.Name), mark)
 	case *collections.Broken:

@@ -133,6 +133,9 @@ func New(cfg Config) (*Workbench, error) {
 		w.tree.selectItem(first)
 	}
 	w.refresh()
+	if n := len(s.Coll.Problems); n > 0 {
+		w.setError(fmt.Errorf("%d file(s) could not be loaded and are marked ✗ in the tree (they stay untouched on disk): %v", n, s.Coll.Problems[0]))
+	}
 	return w, nil
 }
 
@@ -377,6 +380,7 @@ func (w *Workbench) refresh() {
 // draftChanged updates what depends on the request being edited: the URL
 // highlighting, path variable rows, the code tab, the dirty marks.
 func (w *Workbench) draftChanged() {
+	w.tree.refreshItem(w.s.Orig)
 	w.editor.refreshURL()
 	w.resp.refreshCode()
 }
