@@ -113,6 +113,7 @@ type FuzzyList struct {
 	names   []string // name and method: a prefix of texts
 	texts   []string
 	shown   []FuzzyMatch
+	methods bool // some item has a method: names line up after a method column
 	sel     int
 	top     int
 	listTop int // screen row of the first list row at the last draw
@@ -133,7 +134,9 @@ func (l *FuzzyList) SetItems(items []FuzzyItem) *FuzzyList {
 	l.items = items
 	l.names = make([]string, len(items))
 	l.texts = make([]string, len(items))
+	l.methods = false
 	for i, it := range items {
+		l.methods = l.methods || it.Method != ""
 		l.names[i] = it.Name + " " + it.Method
 		l.texts[i] = it.searchText()
 	}
@@ -277,7 +280,7 @@ func (l *FuzzyList) drawRow(screen tcell.Screen, m FuzzyMatch, x, y, w int, sele
 		}
 	}
 	methodOff := len(it.Name) + 1
-	if it.Method != "" {
+	if l.methods {
 		seg(it.Method, methodOff, base.Foreground(MethodColor(it.Method)).Bold(true), 7)
 	}
 	seg(it.Name, 0, base, 0)

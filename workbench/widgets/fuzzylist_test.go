@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/gdamore/tcell/v2"
@@ -158,5 +159,32 @@ func BenchmarkFuzzyFilter1000(b *testing.B) {
 	for b.Loop() {
 		FuzzyFilter(query[:i%len(query)+1], texts)
 		i++
+	}
+}
+
+// TestFuzzyListScrollsToSelection: paging through 1,000 items keeps the
+// selected row on screen.
+func TestFuzzyListScrollsToSelection(t *testing.T) {
+	s := newScreen(t, 80, 12)
+	l := NewFuzzyList("> ").SetItems(manyItems(1000))
+	render(s, l)
+	for i := 0; i < 30; i++ {
+		press(l, tcell.KeyPgDn)
+	}
+	press(l, tcell.KeyUp)
+	got := render(s, l)
+	it, _ := l.Selected()
+	x, y, ok := findText(s, it.Name)
+	if !ok {
+		t.Fatalf("selected %q not on screen:\n%s", it.Name, got)
+	}
+	if _, st := cellAt(s, x, y); func() bool { _, bg, _ := st.Decompose(); return bg != tcell.ColorDarkSlateGray }() {
+		t.Errorf("selected row not highlighted")
+	}
+	if it.Name != manyItems(1000)[30*10-1].Name {
+		t.Errorf("selected %q after 30 pages and Up", it.Name)
+	}
+	if !strings.Contains(got, "1000/1000") {
+		t.Errorf("count missing:\n%s", got)
 	}
 }
