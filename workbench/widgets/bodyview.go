@@ -546,11 +546,17 @@ func (v *BodyView) drawStatus(screen tcell.Screen, x, y, w int) {
 	if v.filter.running {
 		b.WriteString("  jq running")
 	}
-	col := printCells(screen, x, y, w, b.String(), bar)
 	msg, errStyle := v.message, v.msgErr
 	if v.filter.err != "" {
 		msg, errStyle = v.filter.err, true
 	}
+	// The message (an error, "copied") matters most: when the line is
+	// short, it keeps at least two thirds of it and the summary is cut.
+	summaryW := w
+	if msg != "" {
+		summaryW = max(w-textWidth([]byte(Sanitize(msg)))-2, w/3)
+	}
+	col := printCells(screen, x, y, summaryW, b.String(), bar)
 	if msg != "" && col+2 < w {
 		st := bar.Foreground(tcell.ColorLightGreen)
 		if errStyle {

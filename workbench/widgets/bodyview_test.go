@@ -196,7 +196,7 @@ func TestBodyViewJQFilter(t *testing.T) {
 	// Beyond CopyLimit the view says so instead of copying.
 	v.CopyLimit = 5
 	typeText(v, "y")
-	if len(copied) != 1 || !strings.Contains(v.message, "too large to copy") {
+	if len(copied) != 1 || !strings.Contains(render(s, v), "too large to copy") {
 		t.Errorf("copy over the limit: %q\n%s", copied, screenText(s))
 	}
 	v.CopyLimit = DefaultCopyLimit
