@@ -3,6 +3,7 @@ package workbench
 import (
 	"fmt"
 	"strings"
+	"unicode"
 
 	"github.com/gdamore/tcell/v2"
 )
@@ -297,6 +298,23 @@ func shortHelp(b Binding) string {
 // "F5", "Esc", "Enter", "Backtab", "a", "?", "Alt+x".
 func KeyName(ev *tcell.EventKey) string {
 	mod := ev.Modifiers()
+	if ev.Key() == tcell.KeyRune && mod&tcell.ModCtrl != 0 && unicode.IsLetter(ev.Rune()) && ev.Rune() < 0x80 {
+		// Terminals send Alt+Enter as ESC CR, which tcell reports as
+		// Ctrl+Alt+m: name control letters as the keys they stand for.
+		name := "Ctrl+" + strings.ToUpper(string(ev.Rune()))
+		switch unicode.ToLower(ev.Rune()) {
+		case 'm':
+			name = "Enter"
+		case 'i':
+			name = "Tab"
+		case 'h':
+			name = "Backspace"
+		}
+		if mod&tcell.ModAlt != 0 {
+			return "Alt+" + name
+		}
+		return name
+	}
 	if ev.Key() == tcell.KeyRune {
 		r := string(ev.Rune())
 		if mod&tcell.ModAlt != 0 {

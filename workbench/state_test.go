@@ -131,6 +131,9 @@ func TestKeyNames(t *testing.T) {
 		{tcell.NewEventKey(tcell.KeyRune, '?', tcell.ModNone), "?"},
 		{tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt), "Alt+1"},
 		{tcell.NewEventKey(tcell.KeyEnter, 0, tcell.ModNone), "Enter"},
+		// What tcell makes of ESC CR and ESC ^R from a terminal.
+		{tcell.NewEventKey(tcell.KeyRune, 'm', tcell.ModCtrl|tcell.ModAlt), "Alt+Enter"},
+		{tcell.NewEventKey(tcell.KeyRune, 'r', tcell.ModCtrl|tcell.ModAlt), "Alt+Ctrl+R"},
 	}
 	for _, c := range cases {
 		if got := KeyName(c.ev); got != c.want {

@@ -95,7 +95,7 @@ func TestDemoInTmux(t *testing.T) {
 	}
 	s.keys("Enter")
 	s.waitFor("WLANs/List site WLANs")
-	s.keys("C-r")
+	s.keys("M-Enter") // the other send keys, as a real terminal sends them
 	s.waitFor("captured wlan_id")
 
 	// Rename SSID: edit the body in place and send it.
@@ -110,7 +110,7 @@ func TestDemoInTmux(t *testing.T) {
 	// Wait for Esc to land before the next key: ESC followed at once by
 	// another key reads as Alt+key in any terminal.
 	s.waitFor("✓ valid JSON", `"ssid": "Lab-Renamed"`, "WLANs/Rename SSID ●", "Enter edits")
-	s.keys("C-r")
+	s.keys("F5")
 	s.waitFor("Rename SSID → 200 OK")
 
 	// The Python code of the request as edited, the token as an env read.
