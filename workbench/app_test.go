@@ -298,7 +298,7 @@ func TestDeleteAsksAndUndoes(t *testing.T) {
 	h.press("Right", "Enter") // Cancel
 	h.sync()
 	h.want("Get WLAN")
-	h.press("d", "Enter") // Delete
+	h.press("Delete", "Enter") // the Delete key asks too
 	h.sync()
 	h.wantNot("GET  Get WLAN")
 	h.want("deleted")

@@ -94,11 +94,13 @@ var DefaultBindings = []Binding{
 	{PaneTree, "n", ActNewRequest, "new request", true},
 	{PaneTree, "N", ActNewFolder, "new folder", false},
 	{PaneTree, "r", ActRename, "rename", true},
+	{PaneTree, "F2", ActRename, "rename", false},
 	{PaneTree, "c", ActDuplicate, "duplicate", false},
 	{PaneTree, "m", ActMove, "move to a folder", false},
 	{PaneTree, "K", ActMoveUp, "move up", false},
 	{PaneTree, "J", ActMoveDown, "move down", false},
 	{PaneTree, "d", ActDelete, "delete (asks first)", true},
+	{PaneTree, "Delete", ActDelete, "delete (asks first)", false},
 	{PaneTree, "u", ActUndo, "undo the last delete", false},
 
 	{PaneEditor, "Ctrl+T", ActMethod, "method (any method can be typed)", false},
