@@ -27,6 +27,14 @@ import (
 // ErrNotCurl is returned when the command does not run curl.
 var ErrNotCurl = errors.New("not a curl command")
 
+// IsCommand reports whether pasted text is a curl command (what the
+// workbench's URL field checks before handing it to Parse).
+func IsCommand(text string) bool {
+	t := strings.TrimLeft(text, " \t\r\n")
+	t = strings.TrimPrefix(t, "$ ")
+	return strings.HasPrefix(t, "curl ") || strings.HasPrefix(t, "curl\t") || strings.HasPrefix(t, "curl\\\n") || strings.HasPrefix(t, "curl.exe ")
+}
+
 // Parse reads one curl command into a request. Shell variables ($TOKEN,
 // ${TOKEN}) become {{TOKEN}} variables. The warnings name options that
 // were understood but cannot be kept, or are unknown.
@@ -45,6 +53,10 @@ func Parse(command string) (*collections.Request, []string, error) {
 
 // shellWords returns the words of the first command in the text.
 func shellWords(command string) ([]string, []string, error) {
+	// A prompt pasted along with the command ("$ curl ...") is not part of it.
+	if t := strings.TrimLeft(command, " \t\r\n"); strings.HasPrefix(t, "$ curl") {
+		command = t[2:]
+	}
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(command), "")
 	if err != nil {
 		var pe syntax.ParseError

@@ -154,3 +154,21 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestIsCommand(t *testing.T) {
+	for s, want := range map[string]bool{
+		"curl https://x":           true,
+		"  $ curl -X POST u":       true,
+		"curl\\\n  https://x":      true,
+		"https://api.mist.com/x":   false,
+		"curling is a sport":       false,
+		"{{baseUrl}}/api/v1/sites": false,
+	} {
+		if got := IsCommand(s); got != want {
+			t.Errorf("IsCommand(%q) = %v", s, got)
+		}
+	}
+	if r, _, err := Parse("$ curl http://127.0.0.1/a"); err != nil || r.URL != "http://127.0.0.1/a" {
+		t.Errorf("prompt: %v %v", r, err)
+	}
+}
