@@ -92,9 +92,11 @@ type BodyView struct {
 	hlBytes    int // bytes held by hlCache
 	readBuf    []byte
 
-	mode   promptMode
-	prompt *tview.InputField
-	keys   []bodyBinding
+	mode         promptMode
+	prompt       *tview.InputField
+	searchOrigin int    // top line when the search prompt opened
+	searchPrev   string // the query before it
+	keys         []bodyBinding
 
 	search  searchState
 	filter  filterState
@@ -756,9 +758,15 @@ func (v *BodyView) closePrompt() {
 }
 
 // promptChanged runs the jq filter live as it is typed.
+// On a small text the search runs as it is typed, from where the prompt
+// opened (as vim's incsearch).
 func (v *BodyView) promptChanged(text string) {
-	if v.mode == promptFilter {
+	switch {
+	case v.mode == promptFilter:
 		v.setFilter(text)
+	case v.mode == promptSearch && v.current().size <= syncIndexLimit:
+		v.top, v.left = v.searchOrigin, 0
+		v.runSearch(text)
 	}
 }
 
@@ -770,6 +778,10 @@ func (v *BodyView) promptDone(key tcell.Key) {
 	switch {
 	case mode == promptSearch && key == tcell.KeyEnter:
 		v.runSearch(text)
+	case mode == promptSearch && v.current().size <= syncIndexLimit:
+		// Esc: back to the place and the search before the prompt.
+		v.top = v.searchOrigin
+		v.runSearch(v.searchPrev)
 	case mode == promptFilter && key == tcell.KeyEscape:
 		v.setFilter("")
 	case mode == promptSave && key == tcell.KeyEnter && strings.TrimSpace(text) != "":
@@ -778,7 +790,10 @@ func (v *BodyView) promptDone(key tcell.Key) {
 }
 
 // StartSearch opens the search prompt (the / key).
-func (v *BodyView) StartSearch() { v.openPrompt(promptSearch, "/", v.search.query) }
+func (v *BodyView) StartSearch() {
+	v.searchOrigin, v.searchPrev = v.top, v.search.query
+	v.openPrompt(promptSearch, "/", v.search.query)
+}
 
 // StartFilter opens the jq filter line (the | key).
 func (v *BodyView) StartFilter() {

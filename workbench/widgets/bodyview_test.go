@@ -350,3 +350,36 @@ func TestBodyViewBadInput(t *testing.T) {
 		t.Errorf("short reader:\n%s", got)
 	}
 }
+
+// TestBodyViewIncrementalSearch: a small body is searched as the query is
+// typed; Esc goes back to the place and the search before.
+func TestBodyViewIncrementalSearch(t *testing.T) {
+	v, _ := newBody(t)
+	s := newScreen(t, 40, 11)
+	var b strings.Builder
+	for i := 1; i <= 100; i++ {
+		fmt.Fprintf(&b, "line %d\n", i)
+	}
+	v.SetText([]byte(b.String()), "text/plain")
+	render(s, v)
+	typeText(v, "/line 5")
+	if _, n, cur, _ := v.Search(); n != 11 || cur != 0 || v.Top() != 0 {
+		t.Errorf("/line 5: %d matches, cur %d, top %d", n, cur, v.Top())
+	}
+	typeText(v, "0")
+	render(s, v)
+	if q, n, _, _ := v.Search(); q != "line 50" || n != 1 || v.Top() < 40 || v.Top() > 49 {
+		t.Errorf("/line 50: %q %d matches, top %d", q, n, v.Top())
+	}
+	press(v, tcell.KeyEscape)
+	if q, _, _, _ := v.Search(); q != "" || v.Top() != 0 {
+		t.Errorf("after Esc: query %q, top %d", q, v.Top())
+	}
+	typeText(v, "/line 50")
+	press(v, tcell.KeyEnter)
+	typeText(v, "/line 7")
+	press(v, tcell.KeyEscape)
+	if q, n, cur, _ := v.Search(); q != "line 50" || n != 1 || cur != 0 {
+		t.Errorf("Esc did not restore the previous search: %q %d %d", q, n, cur)
+	}
+}
