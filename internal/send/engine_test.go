@@ -523,3 +523,37 @@ func TestErrorsMaskSecrets(t *testing.T) {
 		t.Fatalf("password kept: %s", got)
 	}
 }
+
+// The workbench's path: no output writer, the body spooling to disk when
+// Esc cancels the context mid-body.
+func TestCancelWhileSpooling(t *testing.T) {
+	wrote := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000000")
+		// 32 MB is more than loopback socket buffers hold: once written,
+		// the client has read (and spooled) most of it.
+		chunk := bytes.Repeat([]byte("y"), 1<<20)
+		for i := 0; i < 32; i++ {
+			if _, err := w.Write(chunk); err != nil {
+				return
+			}
+		}
+		close(wrote)
+		<-r.Context().Done()
+	}))
+	defer srv.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { <-wrote; cancel() }()
+	tmp := t.TempDir()
+	resp, err := New(Options{MemoryLimit: 64 << 10, TempDir: tmp}).Do(ctx, &collections.Resolved{Method: "GET", URL: srv.URL, Timeout: time.Minute})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if resp == nil || resp.BodyPath == "" {
+		t.Fatalf("response %+v", resp)
+	}
+	resp.Close()
+	if left, _ := os.ReadDir(tmp); len(left) != 0 {
+		t.Fatalf("temp files left: %v", left)
+	}
+}
