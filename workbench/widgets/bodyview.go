@@ -144,6 +144,8 @@ func NewBodyView(post func(func())) *BodyView {
 		SetFieldStyle(tcell.StyleDefault.Background(tcell.ColorDarkSlateGray).Foreground(tcell.ColorWhite)).
 		SetLabelStyle(tcell.StyleDefault.Foreground(tcell.ColorYellow))
 	v.prompt.SetDoneFunc(v.promptDone)
+	v.prompt.SetAutocompleteFunc(v.jqCompletions)
+	v.prompt.SetAutocompleteUseTags(false) // keys come from the body
 	v.prompt.SetChangedFunc(v.promptChanged)
 	// The default table always parses (TestBodyViewKeys); were an entry
 	// ever bad, SetKeys would leave the view with no keys, which that test
