@@ -125,7 +125,7 @@ func printSandbox(io streams, rn *sandbox.Running, data string) {
 		fmt.Fprintf(io.Out, "  certificate:  %s (for curl --cacert, REQUESTS_CA_BUNDLE, SSL_CERT_FILE)\n", rn.CertPath)
 	}
 	if data != "" {
-		fmt.Fprintf(io.Out, "  state:        %s\n", filepath.Join(data, "sandbox.json"))
+		fmt.Fprintf(io.Out, "  state:        %s\n", filepath.Join(data, sandbox.StateFile))
 	} else {
 		fmt.Fprintln(io.Out, "  state:        in memory (--data DIR keeps it)")
 	}
@@ -162,8 +162,8 @@ var demoWalk = []string{
 
 func newDemoCmd(io streams) *cobra.Command {
 	var (
-		dir      string
-		headless bool
+		dir             string
+		headless, reset bool
 	)
 	cmd := &cobra.Command{
 		Use:   "demo",
@@ -181,18 +181,20 @@ The sandbox's state is kept beside the workspace, so the demo survives
 restarts.`,
 		Example: `  mistbench demo
   mistbench demo --headless
+  mistbench demo --reset             # the seeded org again, as on the first run
   mistbench demo --dir ./my-mist     # use your own copy of the starter collection`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDemo(cmd.Context(), io, dir, headless)
+			return runDemo(cmd.Context(), io, dir, headless, reset)
 		},
 	}
 	cmd.Flags().StringVar(&dir, "dir", "", "collection directory to use (default: the demo workspace in your mistbench directory)")
 	cmd.Flags().BoolVar(&headless, "headless", false, "send the seed walk and print it instead of opening the workbench")
+	cmd.Flags().BoolVar(&reset, "reset", false, "start the sandbox from its seed again (forget the changes of earlier runs)")
 	return cmd
 }
 
-func runDemo(ctx context.Context, io streams, dir string, headless bool) error {
+func runDemo(ctx context.Context, io streams, dir string, headless, reset bool) error {
 	home, err := collections.UserDir()
 	if err != nil {
 		return err
@@ -204,6 +206,11 @@ func runDemo(ctx context.Context, io streams, dir string, headless bool) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	dataDir := filepath.Join(demoDir, "sandbox")
+	if reset {
+		if err := os.Remove(filepath.Join(dataDir, sandbox.StateFile)); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return fmt.Errorf("resetting the sandbox: %w", err)
+		}
+	}
 	rn, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", Options: sandbox.Options{DataDir: dataDir}})
 	if err != nil {
 		return fmt.Errorf("starting the sandbox: %w", err)

@@ -74,6 +74,11 @@ func TestDemoHeadlessSeedWalk(t *testing.T) {
 	if !strings.Contains(out, "3 item(s): NewName, Bluefin-Staff, Bluefin-POS") {
 		t.Errorf("second run did not keep the rename:\n%s", out)
 	}
+	// --reset brings the seed back.
+	code, out, errs = runCmd(t, "demo", "--reset")
+	if code != 0 || !strings.Contains(out, "3 item(s): Bluefin-Guest, Bluefin-Staff, Bluefin-POS") {
+		t.Errorf("demo --reset: exit %d\n%s\n%s", code, out, errs)
+	}
 }
 
 func TestDemoRefusesBrokenCollection(t *testing.T) {

@@ -1,6 +1,7 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"fmt"
 	"mime"
 	"net/http"
@@ -55,6 +56,24 @@ func (s *Server) handleSpec(w http.ResponseWriter, r *http.Request, c *caller) {
 		status = http.StatusOK
 	}
 	switch {
+	case op.Example != nil && method == http.MethodGet && len(op.Example) > 0 && op.Example[0] == '[':
+		// A list: paged like the simulated ones, with the X-Page-* headers.
+		var items []json.RawMessage
+		if err := json.Unmarshal(op.Example, &items); err != nil {
+			writeDetail(w, http.StatusInternalServerError, "sandbox spec table: "+err.Error())
+			return
+		}
+		pg, err := parsePaging(r)
+		if err != nil {
+			writeDetail(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		lo, hi := pg.bounds(len(items))
+		w.Header().Set("X-Mistbench-Sandbox", "example of "+op.ID)
+		w.Header().Set("X-Page-Total", strconv.Itoa(len(items)))
+		w.Header().Set("X-Page-Limit", strconv.Itoa(pg.limit))
+		w.Header().Set("X-Page-Page", strconv.Itoa(pg.page))
+		writeJSON(w, status, items[lo:hi])
 	case op.Example != nil:
 		w.Header().Set("Content-Type", "application/json")
 		w.Header().Set("Content-Length", strconv.Itoa(len(op.Example)))

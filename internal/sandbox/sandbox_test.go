@@ -515,9 +515,14 @@ func TestSpecFallback(t *testing.T) {
 	_, ts := newTestServer(t, Options{})
 	c := newClient(t, ts, "test-token")
 	r := c.must(200, "GET", "/api/v1/orgs/"+SeedOrgID+"/webhooks", "")
-	if r.header.Get("X-Mistbench-Sandbox") != "example of listOrgWebhooks" {
+	if r.header.Get("X-Mistbench-Sandbox") != "example of listOrgWebhooks" || r.header.Get("X-Page-Total") != fmt.Sprint(len(r.list())) || r.header.Get("X-Page-Page") != "1" {
 		t.Fatalf("header = %v", r.header)
 	}
+	// Example lists page like the simulated ones.
+	if r := c.must(200, "GET", "/api/v1/orgs/"+SeedOrgID+"/webhooks?limit=1&page=99", ""); len(r.list()) != 0 || r.header.Get("X-Page-Limit") != "1" {
+		t.Fatalf("past the end of an example list: %s %v", r.raw, r.header)
+	}
+	c.must(400, "GET", "/api/v1/orgs/"+SeedOrgID+"/webhooks?limit=0", "")
 	// A literal segment beats a {param}: derived WLANs are not a WLAN id.
 	if r := c.must(501, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans/derived", ""); !strings.Contains(r.detail(), "listSiteWlansDerived") {
 		t.Fatalf("derived: %s", r.raw)
@@ -613,14 +618,14 @@ func TestPersistence(t *testing.T) {
 	created := c.must(200, "POST", "/api/v1/self/apitokens", `{"name":"kept"}`).obj()
 	ts.Close()
 
-	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
+	raw, err := os.ReadFile(filepath.Join(dir, StateFile))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(string(raw), created["key"].(string)) || strings.Contains(string(raw), SeedAdminPassword) {
 		t.Fatal("a token key or password landed in the state file")
 	}
-	if st, _ := os.Stat(filepath.Join(dir, stateFile)); st.Mode().Perm() != 0o600 {
+	if st, _ := os.Stat(filepath.Join(dir, StateFile)); st.Mode().Perm() != 0o600 {
 		t.Fatalf("state file mode %v", st.Mode())
 	}
 	entries, _ := os.ReadDir(dir)
@@ -637,9 +642,9 @@ func TestPersistence(t *testing.T) {
 	c2.must(200, "GET", "/api/v1/self", "")
 
 	// A damaged state file is a clear error naming it.
-	os.WriteFile(filepath.Join(dir, stateFile), []byte("{\n\"version\": 1,,\n"), 0o600)
+	os.WriteFile(filepath.Join(dir, StateFile), []byte("{\n\"version\": 1,,\n"), 0o600)
 	_, err = New(Options{DataDir: dir})
-	if err == nil || !strings.Contains(err.Error(), stateFile) || !strings.Contains(err.Error(), "line 2") {
+	if err == nil || !strings.Contains(err.Error(), StateFile) || !strings.Contains(err.Error(), "line 2") {
 		t.Fatalf("damaged state: %v", err)
 	}
 }

@@ -112,8 +112,8 @@ func (s *state) snapshot() *persisted {
 	return p
 }
 
-// stateFile is the name of the state in the data directory.
-const stateFile = "sandbox.json"
+// StateFile is the name of the state in the data directory.
+const StateFile = "sandbox.json"
 
 // loadState reads dir/sandbox.json, or seeds a new state when it does not
 // exist yet.
@@ -124,7 +124,7 @@ func loadState(dir string) (*state, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sandbox data directory: %w", err)
 	}
-	file := filepath.Join(dir, stateFile)
+	file := filepath.Join(dir, StateFile)
 	b, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
 		s := newState(seed())
