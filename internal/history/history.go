@@ -110,6 +110,7 @@ type Store struct {
 	path     string
 	maxBytes int64
 	mu       sync.Mutex
+	dirMade  bool
 }
 
 // Open opens the history kept in dir (created on first append).
@@ -143,26 +144,26 @@ func (s *Store) Append(e *Entry) error {
 	line = append(line, '\n')
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
-		return fmt.Errorf("history: %w", err)
-	}
-	if st, err := os.Stat(s.path); err == nil && st.Size() > s.maxBytes {
-		// Keep one older generation; List reads both.
-		if err := os.Rename(s.path, s.oldPath()); err != nil {
-			return fmt.Errorf("history: rotating: %w", err)
-		}
-	}
-	// Read-write so the last byte can be checked; O_APPEND puts every
-	// write at the end whatever the offset.
-	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	f, size, err := s.openForAppend()
 	if err != nil {
 		return fmt.Errorf("history: %w", err)
 	}
 	defer f.Close()
+	if size > s.maxBytes {
+		// Keep one older generation; List reads both.
+		f.Close()
+		if err := os.Rename(s.path, s.oldPath()); err != nil {
+			return fmt.Errorf("history: rotating: %w", err)
+		}
+		if f, size, err = s.openForAppend(); err != nil {
+			return fmt.Errorf("history: %w", err)
+		}
+		defer f.Close()
+	}
 	// A line torn by a crash must not swallow this one.
-	if st, err := f.Stat(); err == nil && st.Size() > 0 {
+	if size > 0 {
 		var last [1]byte
-		if _, err := f.ReadAt(last[:], st.Size()-1); err == nil && last[0] != '\n' {
+		if _, err := f.ReadAt(last[:], size-1); err == nil && last[0] != '\n' {
 			line = append([]byte{'\n'}, line...)
 		}
 	}
@@ -170,6 +171,33 @@ func (s *Store) Append(e *Entry) error {
 		return fmt.Errorf("history: %w", err)
 	}
 	return f.Close()
+}
+
+// openForAppend opens the file read-write (so the last byte can be
+// checked) with O_APPEND (so every write lands at the end), creating it
+// and its directory on first use, and returns its size.
+func (s *Store) openForAppend() (*os.File, int64, error) {
+	if !s.dirMade {
+		if err := os.MkdirAll(filepath.Dir(s.path), 0o700); err != nil {
+			return nil, 0, err
+		}
+		s.dirMade = true
+	}
+	f, err := os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+	if errors.Is(err, os.ErrNotExist) { // the directory went away meanwhile
+		if err = os.MkdirAll(filepath.Dir(s.path), 0o700); err == nil {
+			f, err = os.OpenFile(s.path, os.O_RDWR|os.O_APPEND|os.O_CREATE, 0o600)
+		}
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, 0, err
+	}
+	return f, st.Size(), nil
 }
 
 func (s *Store) oldPath() string { return strings.TrimSuffix(s.path, ".jsonl") + ".1.jsonl" }
