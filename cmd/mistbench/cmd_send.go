@@ -401,6 +401,14 @@ func printHead(w io.Writer, resp *send.Response) {
 }
 
 func printVerbose(w io.Writer, r *collections.Resolved, resp *send.Response) {
+	fmt.Fprintf(w, "> %s %s\n", r.Method, termsafe.Line(send.MaskSecrets(r, resp.URL)))
+	for _, h := range resp.SentHeaders {
+		v := send.MaskSecrets(r, h.Value)
+		if history.CredentialHeader(h.Name) {
+			v = "***"
+		}
+		fmt.Fprintf(w, "> %s: %s\n", termsafe.Line(h.Name), termsafe.Line(v))
+	}
 	t := resp.Timing
 	fmt.Fprintf(w, "* %s %s  %s  %d bytes (%d on the wire)\n", resp.Proto, termsafe.Line(resp.Status()), t.Total.Round(time.Microsecond), resp.Size, resp.WireSize)
 	fmt.Fprintf(w, "* dns %s  connect %s  tls %s  ttfb %s  transfer %s  reused %v\n",

@@ -200,6 +200,15 @@ func TestSendInclude(t *testing.T) {
 	}
 }
 
+func TestSendVerboseMasksCredentials(t *testing.T) {
+	_, coll, _ := setupSend(t)
+	res := sendCmd(t, "", "send", coll, "Auth/Who am I", "-e", "Test", "-v")
+	if res.code != 0 || !strings.Contains(res.err, "> Authorization: ***") || strings.Contains(res.err, "sekret-token") ||
+		!strings.Contains(res.err, "> GET http://127.0.0.1:") || !strings.Contains(res.err, "* dns ") {
+		t.Fatalf("exit %d stderr:\n%s", res.code, res.err)
+	}
+}
+
 func TestSendExitCodes(t *testing.T) {
 	_, coll, _ := setupSend(t)
 	cases := []struct {

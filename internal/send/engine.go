@@ -456,6 +456,7 @@ func (e *Engine) doOnce(ctx context.Context, r *collections.Resolved, co CallOpt
 	resp.WireSize = wire.n
 	tr.bodyDone()
 	resp.Timing = tr.timing()
+	resp.SentHeaders = tr.sentHeaders()
 	if err != nil {
 		var te *TimeoutError
 		if cause := context.Cause(ctx); errors.As(cause, &te) {

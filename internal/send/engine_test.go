@@ -73,6 +73,14 @@ func TestExactRequest(t *testing.T) {
 	if !resp.IsJSON() {
 		t.Error("IsJSON false for application/json")
 	}
+	var sent []string
+	for _, h := range resp.SentHeaders {
+		sent = append(sent, h.Name+": "+h.Value)
+	}
+	if want := "Host: " + strings.TrimPrefix(srv.URL, "http://") + "|User-Agent: " + DefaultUserAgent; !strings.HasPrefix(strings.Join(sent, "|"), want) ||
+		!strings.Contains(strings.Join(sent, "|"), "X-Multi: one|X-Multi: two|X-Multi: three") {
+		t.Errorf("sent headers %q", sent)
+	}
 }
 
 func TestRawPathKeptAsWritten(t *testing.T) {

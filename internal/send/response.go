@@ -42,8 +42,13 @@ type Response struct {
 	// fails (only Head is kept).
 	Streamed bool
 
-	Timing    Timing
-	Redirects []Redirect
+	Timing Timing
+	// SentHeaders are the request's header fields as they went on the
+	// wire (last hop), in order: the user's plus what the engine added
+	// (User-Agent, Cookie, X-CSRFToken, Content-Length). They hold
+	// credentials: show them masked, never record them.
+	SentHeaders []collections.Header
+	Redirects   []Redirect
 	// Warnings the user must see: verification off, redirects capped,
 	// unresolved variables, an encoding that could not be decoded.
 	Warnings []string

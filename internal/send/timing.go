@@ -5,6 +5,8 @@ import (
 	"net/http/httptrace"
 	"sync"
 	"time"
+
+	"github.com/mistbench/mistbench/collections"
 )
 
 // Timing breaks a request's time down, for the last hop when redirects
@@ -36,6 +38,7 @@ type hop struct {
 	tlsStart, tlsDone     time.Time
 	wrote, firstByte, end time.Time
 	reused                bool
+	sent                  []collections.Header // header fields as written, in order
 }
 
 func newTracer() *tracer { return &tracer{hop: hop{start: time.Now()}} }
@@ -61,18 +64,32 @@ func (t *tracer) trace() *httptrace.ClientTrace {
 			t.reused = i.Reused
 			t.mu.Unlock()
 		},
-		DNSStart:             func(httptrace.DNSStartInfo) { t.set(&t.dnsStart) },
-		DNSDone:              func(httptrace.DNSDoneInfo) { t.set(&t.dnsDone) },
-		ConnectStart:         func(string, string) { t.set(&t.connStart) },
-		ConnectDone:          func(string, string, error) { t.set(&t.connDone) },
-		TLSHandshakeStart:    func() { t.set(&t.tlsStart) },
-		TLSHandshakeDone:     func(tls.ConnectionState, error) { t.set(&t.tlsDone) },
-		WroteRequest:         func(httptrace.WroteRequestInfo) { t.set(&t.wrote) },
+		DNSStart:          func(httptrace.DNSStartInfo) { t.set(&t.dnsStart) },
+		DNSDone:           func(httptrace.DNSDoneInfo) { t.set(&t.dnsDone) },
+		ConnectStart:      func(string, string) { t.set(&t.connStart) },
+		ConnectDone:       func(string, string, error) { t.set(&t.connDone) },
+		TLSHandshakeStart: func() { t.set(&t.tlsStart) },
+		TLSHandshakeDone:  func(tls.ConnectionState, error) { t.set(&t.tlsDone) },
+		WroteRequest:      func(httptrace.WroteRequestInfo) { t.set(&t.wrote) },
+		WroteHeaderField: func(k string, vs []string) {
+			t.mu.Lock()
+			for _, v := range vs {
+				t.sent = append(t.sent, collections.Header{Name: k, Value: v})
+			}
+			t.mu.Unlock()
+		},
 		GotFirstResponseByte: func() { t.set(&t.firstByte) },
 	}
 }
 
 func (t *tracer) bodyDone() { t.set(&t.end) }
+
+// sentHeaders are the header fields written for the last hop.
+func (t *tracer) sentHeaders() []collections.Header {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return append([]collections.Header(nil), t.sent...)
+}
 
 func span(a, b time.Time) time.Duration {
 	if a.IsZero() || b.IsZero() || b.Before(a) {
