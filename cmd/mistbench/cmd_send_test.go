@@ -591,3 +591,31 @@ func TestSendServerTextInErrorsIsSafe(t *testing.T) {
 		t.Fatalf("exit %d stderr %q", res.code, res.err)
 	}
 }
+
+func TestSendAllPages(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		page := r.URL.Query().Get("page")
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("X-Page-Total", "3")
+		w.Header().Set("X-Page-Limit", "2")
+		if page == "" || page == "1" {
+			w.Header().Set("X-Page-Page", "1")
+			io.WriteString(w, `[{"id": 1}, {"id": 2}]`)
+			return
+		}
+		w.Header().Set("X-Page-Page", page)
+		io.WriteString(w, `[{"id": 3}]`)
+	}))
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	c := &collections.Collection{Name: "p", ID: "66666666-2222-4333-8444-555555555555", Dir: dir,
+		Items: []collections.Item{&collections.Request{Name: "sites", URL: srv.URL + "/api/v1/orgs/o/sites?limit=2"}}}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res := sendCmd(t, "", "send", dir, "sites", "--all-pages", "--raw")
+	if res.code != 0 || res.out != `[{"id": 1},{"id": 2},{"id": 3}]` {
+		t.Fatalf("exit %d stdout %q stderr %q", res.code, res.out, res.err)
+	}
+}
