@@ -114,15 +114,21 @@ func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size i
 		return nil, fmt.Errorf("jq: %w", err)
 	}
 	var out bytes.Buffer
-	if streamable(q) {
-		ok, err := runStreaming(ctx, code, raw, size, &out)
-		if err != nil {
-			return nil, err
+	if sq, _ := gojq.Parse(text); sq != nil {
+		if path, ok := streamPlan(sq); ok {
+			scode, err := gojq.Compile(sq)
+			if err != nil {
+				return nil, fmt.Errorf("jq: %w", err)
+			}
+			ok, err := runStreaming(ctx, scode, raw, size, path, &out)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				return finishOutput(&out), nil
+			}
+			out.Reset()
 		}
-		if ok {
-			return finishOutput(&out), nil
-		}
-		out.Reset()
 	}
 	values, err := pb.decode(bodyCtx, raw, size)
 	if err != nil {
@@ -152,23 +158,55 @@ func finishOutput(out *bytes.Buffer) []byte {
 	return out.Bytes()
 }
 
-// streamable reports whether the program starts with .[] and pipes each
-// element through the rest (".[] | select(...)", ".[].name"): then it can
-// run on one element of a top-level array at a time, as on [element],
-// without decoding the whole body (a 50 MB body decodes to several
-// hundred MB of Go values).
-func streamable(q *gojq.Query) bool {
+// streamPlan reports whether the program starts by iterating an array
+// and pipes each element through the rest: ".[] | select(...)",
+// ".results[].name", ".a.b[] | f". Such a program can run on a few
+// elements at a time, without decoding the whole body (a 50 MB body
+// decodes to several hundred MB of Go values). It returns the object keys
+// that lead to the array (none for the top level) and rewrites q to start
+// with .[] on that array.
+func streamPlan(q *gojq.Query) (path []string, ok bool) {
 	if q.Meta != nil || len(q.Imports) > 0 {
-		return false
+		return nil, false
 	}
 	for q.Op == gojq.OpPipe {
 		if len(q.Patterns) > 0 { // ".[] as $x | f" reads the whole input in f
-			return false
+			return nil, false
 		}
 		q = q.Left
 	}
 	t := q.Term
-	return q.Op == 0 && t != nil && t.Type == gojq.TermTypeIdentity && len(t.SuffixList) > 0 && t.SuffixList[0].Iter
+	if q.Op != 0 || t == nil {
+		return nil, false
+	}
+	switch t.Type {
+	case gojq.TermTypeIdentity:
+		return nil, len(t.SuffixList) > 0 && t.SuffixList[0].Iter && !t.SuffixList[0].Optional
+	case gojq.TermTypeIndex:
+		if !plainKey(t.Index) {
+			return nil, false
+		}
+		path = []string{t.Index.Name}
+		i := 0
+		for ; i < len(t.SuffixList); i++ {
+			sf := t.SuffixList[i]
+			if sf.Iter || sf.Optional || !plainKey(sf.Index) {
+				break
+			}
+			path = append(path, sf.Index.Name)
+		}
+		if i == len(t.SuffixList) || !t.SuffixList[i].Iter || t.SuffixList[i].Optional {
+			return nil, false
+		}
+		*t = gojq.Term{Type: gojq.TermTypeIdentity, SuffixList: t.SuffixList[i:]}
+		return path, true
+	}
+	return nil, false
+}
+
+// plainKey reports whether ix is a plain .name index.
+func plainKey(ix *gojq.Index) bool {
+	return ix != nil && ix.Name != "" && ix.Str == nil && ix.Start == nil && ix.End == nil && !ix.IsSlice
 }
 
 // streamBatch is how many array elements runStreaming decodes before it
@@ -176,14 +214,45 @@ func streamable(q *gojq.Query) bool {
 // decoding, and a batch of this size stays small.
 const streamBatch = 1024
 
-// runStreaming runs code on batches of the elements of the body's
-// top-level array: for a program ".[] | f", running on [a, b] gives the
-// outputs for a then for b, as on the whole array. It reports false, with
-// no error, when the body is not exactly one array; the caller then
-// decodes it whole.
-func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size int64, out *bytes.Buffer) (bool, error) {
+// runStreaming runs code (a program starting with .[]) on batches of the
+// elements of the array found under the object keys path: for ".[] | f",
+// running on [a, b] gives the outputs for a then for b, as on the whole
+// array. It reports false, with no error, when the body has another shape
+// (a key missing or repeated, not an array, NDJSON); the caller then
+// decodes it whole, which also gives jq's own error.
+func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size int64, path []string, out *bytes.Buffer) (bool, error) {
 	dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
 	dec.UseNumber()
+	notJSON := func(err error) (bool, error) {
+		if ctx.Err() != nil {
+			return false, ctx.Err()
+		}
+		return false, fmt.Errorf("body is not JSON: %w", err)
+	}
+	// Walk down to the array, skipping the values of other keys.
+	for _, key := range path {
+		if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+			return false, nil
+		}
+		found := false
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return notJSON(err)
+			}
+			if k == key {
+				found = true
+				break
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return notJSON(err)
+			}
+		}
+		if !found {
+			return false, nil
+		}
+	}
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('[') {
 		return false, nil
 	}
@@ -196,26 +265,48 @@ func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size in
 		batch = make([]any, 0, streamBatch) // the program may keep the old one
 		return err
 	}
+	full := false
 	for dec.More() {
 		var el any
 		if err := dec.Decode(&el); err != nil {
-			return false, fmt.Errorf("body is not JSON: %w", err)
+			return notJSON(err)
+		}
+		if full {
+			continue // the output is cut; still check the rest is JSON
 		}
 		batch = append(batch, el)
 		if len(batch) == streamBatch {
-			if err := flush(); err != nil {
-				if errors.Is(err, errOutputFull) {
-					return true, nil
-				}
+			if err := flush(); errors.Is(err, errOutputFull) {
+				full = true
+			} else if err != nil {
 				return false, err
 			}
 		}
 	}
-	if _, err := dec.Token(); err != nil {
-		return false, fmt.Errorf("body is not JSON: %w", err)
+	if _, err := dec.Token(); err != nil { // ]
+		return notJSON(err)
+	}
+	// The rest of the enclosing objects: a repeated key would win in jq.
+	for level := len(path) - 1; level >= 0; level-- {
+		for dec.More() {
+			k, err := dec.Token()
+			if err != nil {
+				return notJSON(err)
+			}
+			if k == path[level] {
+				return false, nil
+			}
+			var skip json.RawMessage
+			if err := dec.Decode(&skip); err != nil {
+				return notJSON(err)
+			}
+		}
+		if _, err := dec.Token(); err != nil { // }
+			return notJSON(err)
+		}
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return false, nil // more after the array (NDJSON): run on the whole
+		return false, nil // more after the document (NDJSON): run on the whole
 	}
 	if err := flush(); err != nil && !errors.Is(err, errOutputFull) {
 		return false, err

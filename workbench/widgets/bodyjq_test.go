@@ -3,33 +3,46 @@ package widgets
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"github.com/itchyny/gojq"
 )
 
-func TestStreamable(t *testing.T) {
-	for q, want := range map[string]bool{
-		".[]":                        true,
-		".[] | .a | .b":              true,
-		".[].ssid":                   true,
-		`.[] | select(.ssid == "x")`: true,
-		"def f: .id; .[] | f":        true,
-		".[] as $x | .":              false,
-		".[], 1":                     false,
-		"length":                     false,
-		".[0]":                       false,
-		"map(.id)":                   false,
-		"[.[] | .id]":                false,
-		".a[]":                       false,
+func TestStreamPlan(t *testing.T) {
+	for q, want := range map[string]string{
+		".[]":                        "[] .[]",
+		".[] | .a | .b":              "[] .[] | .a | .b",
+		".[].ssid":                   "[] .[].ssid",
+		`.[] | select(.ssid == "x")`: `[] .[] | select(.ssid == "x")`,
+		"def f: .id; .[] | f":        "[] def f: .id; .[] | f",
+		".results[]":                 "[results] .[]",
+		".results[].name":            "[results] .[].name",
+		".a.b[] | f":                 "[a b] .[] | f",
+		".[] as $x | .":              "no",
+		".[], 1":                     "no",
+		"length":                     "no",
+		".[0]":                       "no",
+		"map(.id)":                   "no",
+		"[.[] | .id]":                "no",
+		".a[0][]":                    "no",
+		".a?[]":                      "no",
+		".[]?":                       "[] .[]?",
+		".a":                         "no",
+		`."a b"[]`:                   "no",
 	} {
 		p, err := gojq.Parse(q)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := streamable(p); got != want {
-			t.Errorf("streamable(%s) = %v, want %v", q, got, want)
+		path, ok := streamPlan(p)
+		got := "no"
+		if ok {
+			got = fmt.Sprintf("%v %s", path, p)
+		}
+		if got != want {
+			t.Errorf("streamPlan(%s) = %s, want %s", q, got, want)
 		}
 	}
 }
@@ -38,12 +51,18 @@ func TestStreamable(t *testing.T) {
 func TestRunJQStreamingMatchesWhole(t *testing.T) {
 	bodies := []string{
 		`[{"id":1,"ssid":"a","tags":["x"]},{"id":2,"ssid":"b","tags":[]},{"id":3,"ssid":"a"}]`,
+		`{"total":3,"results":[{"id":1,"ssid":"a"},{"id":2,"ssid":"b"}],"next":{"x":[1,2]}}`,
+		`{"results":[{"id":1}],"results":[{"id":2}]}`, // a repeated key: the last wins
+		`{"results":{"a":{"id":1}}}`,                  // not an array
+		`{"other":[1]}`,                               // no such key
+		`{"results":[{"id":1}]} trailing`,             // not JSON after the array
 		`[]`,
 		`[1,"two",null,[3]]`,
 		"[{\"id\":1}]\n[{\"id\":2}]\n", // NDJSON: falls back to the whole
 		`{"id":1,"ssid":"a"}`,          // an object: falls back
 	}
-	progs := []string{".[]", `.[] | select(.ssid == "a") | .id`, ".[].id?", ".[] | tostring", "def f: {x: .}; .[] | f"}
+	progs := []string{".[]", `.[] | select(.ssid == "a") | .id`, ".[].id?", ".[] | tostring", "def f: {x: .}; .[] | f",
+		".results[]", ".results[] | .id", ".results[].ssid", ".next.x[] | . * 2"}
 	for _, body := range bodies {
 		for _, prog := range progs {
 			q, _ := gojq.Parse(prog)
@@ -56,11 +75,11 @@ func TestRunJQStreamingMatchesWhole(t *testing.T) {
 			// The reference: decode whole, run once per document.
 			var want bytes.Buffer
 			var werr error
-			values, err := (&parsedBody{}).decode(context.Background(), r, int64(len(body)))
-			if err != nil {
-				t.Fatal(err)
-			}
+			values, werr := (&parsedBody{}).decode(context.Background(), r, int64(len(body)))
 			for _, v := range values {
+				if werr != nil {
+					break
+				}
 				if werr = runOne(context.Background(), code, v, &want); werr != nil {
 					break
 				}
