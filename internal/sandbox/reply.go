@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"strconv"
+	"strings"
 )
 
 // Mist's error details, word for word (see MIST-API.md).
@@ -105,8 +106,13 @@ func parseJSONAny(body []byte) (any, error) {
 	if err := dec.Decode(&v); err != nil {
 		return nil, jsonParseError(body, err)
 	}
+	off := dec.InputOffset()
 	if _, err := dec.Token(); err != io.EOF {
-		return nil, fmt.Errorf("JSON parse error - Extra data: %s", position(body, dec.InputOffset()))
+		// Python points at the first byte after the white space.
+		for off < int64(len(body)) && strings.IndexByte(" \t\r\n", body[off]) >= 0 {
+			off++
+		}
+		return nil, fmt.Errorf("JSON parse error - Extra data: %s", position(body, off))
 	}
 	return v, nil
 }
@@ -117,12 +123,38 @@ func jsonParseError(body []byte, err error) error {
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		// Offset counts the offending byte; Python (and Mist) point at it.
-		return fmt.Errorf("JSON parse error - %s: %s", se.Error(), position(body, se.Offset-1))
+		what, back := pythonWording(se.Error())
+		return fmt.Errorf("JSON parse error - %s: %s", what, position(body, se.Offset-1-back))
 	}
 	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
-		return fmt.Errorf("JSON parse error - Unexpected end of input: %s", position(body, int64(len(body))))
+		return fmt.Errorf("JSON parse error - Expecting value: %s", position(body, int64(len(body))))
 	}
 	return fmt.Errorf("JSON parse error - %s", err.Error())
+}
+
+// pythonWording turns encoding/json's syntax errors into the words of
+// Python's json module, which Mist's answers carry, and says how many
+// bytes before Go's position Python points.
+func pythonWording(msg string) (string, int64) {
+	switch {
+	case strings.HasSuffix(msg, "looking for beginning of object key string"):
+		return "Expecting property name enclosed in double quotes", 0
+	case strings.HasSuffix(msg, "looking for beginning of value"), strings.HasSuffix(msg, "in numeric literal"),
+		strings.HasSuffix(msg, "in literal true (expecting 'r')"), strings.HasSuffix(msg, "in literal true (expecting 'u')"),
+		strings.HasSuffix(msg, "in literal true (expecting 'e')"), strings.Contains(msg, "in literal false"), strings.Contains(msg, "in literal null"):
+		return "Expecting value", 0
+	case strings.HasSuffix(msg, "after object key"):
+		return "Expecting ':' delimiter", 0
+	case strings.HasSuffix(msg, "after object key:value pair"), strings.HasSuffix(msg, "after array element"):
+		return "Expecting ',' delimiter", 0
+	case strings.HasSuffix(msg, "in string literal"):
+		return "Invalid control character at", 0
+	case strings.HasSuffix(msg, "in string escape code"), strings.HasSuffix(msg, "in \\u hexadecimal character escape"):
+		return "Invalid \\escape", 1 // Python points at the backslash
+	case strings.HasSuffix(msg, "after top-level value"):
+		return "Extra data", 0
+	}
+	return msg, 0
 }
 
 // position renders a byte offset the way Python's json module does.

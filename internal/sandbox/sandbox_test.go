@@ -214,7 +214,7 @@ func TestValidation(t *testing.T) {
 		{`{"ssid": "a", "vlan_id": "abc"}`, `vlan_id: "abc" is not`},
 		{`{"ssid": "a", "vlan_id": true}`, "vlan_id: a boolean is not"},
 		{`{"ssid": "a", "enabled": "yes"}`, "enabled: must be true or false"},
-		{`{"ssid": "a",}`, "JSON parse error - invalid character '}'"},
+		{`{"ssid": "a",}`, "JSON parse error - Expecting property name enclosed in double quotes: line 1 column 14 (char 13)"},
 		{`[1]`, "JSON parse error - Expected a JSON object, got an array"},
 		{`{"ssid": "a"} {}`, "JSON parse error - Extra data"},
 	}
@@ -229,7 +229,7 @@ func TestValidation(t *testing.T) {
 	}
 	// A PUT with invalid JSON: Mist's wording with the position.
 	r := c.must(400, "PUT", path+"/"+SeedWLANID, "{\n  \"ssid\": NewName\n}")
-	if r.detail() != "JSON parse error - invalid character 'N' looking for beginning of value: line 2 column 11 (char 12)" {
+	if r.detail() != "JSON parse error - Expecting value: line 2 column 11 (char 12)" {
 		t.Errorf("detail = %q", r.detail())
 	}
 	// A PUT that would break the WLAN changes nothing.
