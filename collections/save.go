@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // SaveOptions adjust Save.
@@ -61,25 +62,21 @@ func (c *Collection) Save(opts SaveOptions) error {
 		want[path.Join(EnvironmentsDir, e.fileName)] = environmentStruct(e)
 	}
 
-	// Write what changed, parents first.
-	rels := make([]string, 0, len(want))
-	for rel := range want {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
-		if old, ok := c.disk.files[rel]; ok && reflect.DeepEqual(old, want[rel]) {
+	// Write what changed. Files are independent, so they are written by a
+	// few workers: each write waits on its own fsync, and a large import
+	// would otherwise wait on a thousand of them in a row.
+	var changed []string
+	for rel, v := range want {
+		if old, ok := c.disk.files[rel]; ok && reflect.DeepEqual(old, v) {
 			if _, err := os.Stat(filepath.Join(c.Dir, filepath.FromSlash(rel))); err == nil {
 				continue
 			}
 		}
-		data, err := encodeYAML(want[rel])
-		if err != nil {
-			return fmt.Errorf("save: encoding %s: %w", rel, err)
-		}
-		if err := WriteFileAtomic(filepath.Join(c.Dir, filepath.FromSlash(rel)), data, 0o644); err != nil {
-			return fmt.Errorf("save: %w", err)
-		}
+		changed = append(changed, rel)
+	}
+	sort.Strings(changed)
+	if err := c.writeFiles(changed, want); err != nil {
+		return err
 	}
 	// Then remove what the tree no longer holds: only files this
 	// collection wrote or loaded cleanly, and folders left empty.
@@ -107,6 +104,51 @@ func (c *Collection) Save(opts SaveOptions) error {
 	}
 	c.disk.files = want
 	c.disk.dirs = wantDirs
+	return nil
+}
+
+// writeFiles encodes and atomically writes the files rels of want, then
+// syncs each directory once so the renames are durable.
+func (c *Collection) writeFiles(rels []string, want map[string]any) error {
+	if len(rels) == 0 {
+		return nil
+	}
+	workers := min(8, len(rels))
+	jobs := make(chan string)
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for rel := range jobs {
+				if errs[w] != nil {
+					continue
+				}
+				data, err := encodeYAML(want[rel])
+				if err != nil {
+					errs[w] = fmt.Errorf("save: encoding %s: %w", rel, err)
+					continue
+				}
+				if err := writeFileAtomic(filepath.Join(c.Dir, filepath.FromSlash(rel)), data, 0o644, false); err != nil {
+					errs[w] = fmt.Errorf("save: %w", err)
+				}
+			}
+		}()
+	}
+	dirs := map[string]bool{}
+	for _, rel := range rels {
+		jobs <- rel
+		dirs[filepath.Dir(filepath.Join(c.Dir, filepath.FromSlash(rel)))] = true
+	}
+	close(jobs)
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	for d := range dirs {
+		syncDir(d)
+	}
 	return nil
 }
 
@@ -231,6 +273,10 @@ func uniqueName(stem, ext string, taken map[string]bool) string {
 // and renames it over name, so a crash leaves the old or the new file,
 // never a torn one. Parent directories are created.
 func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
+	return writeFileAtomic(name, data, perm, true)
+}
+
+func writeFileAtomic(name string, data []byte, perm os.FileMode, dirSync bool) error {
 	dir := filepath.Dir(name)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -263,9 +309,16 @@ func WriteFileAtomic(name string, data []byte, perm os.FileMode) error {
 		return err
 	}
 	ok = true
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // make the rename durable; not every filesystem supports it
-		d.Close()
+	if dirSync {
+		syncDir(dir)
 	}
 	return nil
+}
+
+// syncDir makes renames in dir durable; not every filesystem supports it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
 }
