@@ -264,12 +264,13 @@ func addRequest(io streams, req *collections.Request, rep *collections.ImportRep
 		if c, err = collections.Load(f.out); err != nil {
 			return err
 		}
+		// Names in a folder differ case-insensitively (the store's rule).
 		names := map[string]bool{}
 		for _, it := range c.Items {
-			names[it.ItemName()] = true
+			names[strings.ToLower(it.ItemName())] = true
 		}
 		base := req.Name
-		for i := 2; names[req.Name]; i++ {
+		for i := 2; names[strings.ToLower(req.Name)]; i++ {
 			req.Name = fmt.Sprintf("%s (%d)", base, i)
 		}
 		c.Items = append(c.Items, req)
@@ -316,10 +317,10 @@ func mergeImport(io streams, dst, src *collections.Collection, rep *collections.
 	folder := &collections.Folder{Name: src.Name, Description: src.Description, Variables: src.Variables, Headers: src.Headers, Auth: src.Auth, Items: src.Items}
 	names := map[string]bool{}
 	for _, it := range dst.Items {
-		names[it.ItemName()] = true
+		names[strings.ToLower(it.ItemName())] = true
 	}
 	base := folder.Name
-	for i := 2; names[folder.Name]; i++ {
+	for i := 2; names[strings.ToLower(folder.Name)]; i++ {
 		folder.Name = fmt.Sprintf("%s (%d)", base, i)
 	}
 	dst.Items = append(dst.Items, folder)
