@@ -94,3 +94,34 @@ func TestRunJQStreamingMatchesWhole(t *testing.T) {
 		}
 	}
 }
+
+// FuzzJQStreaming: on any body, a streamed program gives what the whole
+// body gives, or both fail.
+func FuzzJQStreaming(f *testing.F) {
+	f.Add(`[{"id":1},{"id":2}]`)
+	f.Add(`{"results":[{"id":1}],"total":1}`)
+	f.Add(`{"results":[1],"results":[2]}`)
+	f.Add(`[1] [2]`)
+	f.Fuzz(func(t *testing.T, body string) {
+		for _, prog := range []string{".[]", ".results[] | .id?", ".[] | tostring"} {
+			q, _ := gojq.Parse(prog)
+			code, _ := gojq.Compile(q)
+			r := strings.NewReader(body)
+			got, gerr := runJQ(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
+			var want bytes.Buffer
+			values, werr := (&parsedBody{}).decode(context.Background(), r, int64(len(body)))
+			for _, v := range values {
+				if werr != nil {
+					break
+				}
+				werr = runOne(context.Background(), code, v, &want)
+			}
+			if (gerr != nil) != (werr != nil) {
+				t.Fatalf("%s on %q: err %v, whole %v", prog, body, gerr, werr)
+			}
+			if gerr == nil && string(got) != string(finishOutput(&want)) {
+				t.Fatalf("%s on %q:\n got %q\nwant %q", prog, body, got, want.String())
+			}
+		}
+	})
+}
