@@ -29,8 +29,11 @@
 // a large minified JSON body is pretty-printed to a temporary file (TmpDir)
 // and swapped in when ready. Binary bodies show size, type and a hex dump.
 // Keys are the data table DefaultBodyKeys (for the help overlay): j/k, g/G,
-// PgUp/PgDn, h/l, / n N search, | jq filter (live, debounced, errors on the
-// status line), y copy, w save. Replace it with SetKeys, or dispatch from
+// PgUp/PgDn, h/l, / n N search (as you type on small bodies), | jq filter
+// (live, debounced, cancelled by the next key, errors on the status line,
+// object keys suggested as a path is typed), y copy, w save. jq programs
+// of the form ".[] | f" or ".results[] | f" stream the array a batch at a
+// time; any other program decodes the body once (about 7x its size). Replace it with SetKeys, or dispatch from
 // the core's keymap with Do(action). While Prompting() is true, pass every
 // key (Esc too) to the view. OnFilterDone hears that a jq run finished.
 //
