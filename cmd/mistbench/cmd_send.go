@@ -234,9 +234,9 @@ Exit status: 0 for a 2xx or 3xx answer, 1 otherwise (--fail-on changes which
 statuses fail) or when the request could not be sent, 2 for bad usage.`,
 		Example: `  mistbench send ./mist "Auth/Who am I" -e "Global 01"
   mistbench send ./mist "WLANs/Get WLAN" -e "EMEA 01" --var wlan_id=6f4bf402-45f9-4a0a-9c4c-000000000001 -i
-  mistbench send ./mist "Sites/List sites" -e "Global 01" --all-pages | jq length
-  mistbench send ./mist "Maps/Get image" -o map.png --fail-on none
-  mistbench send collection.postman.json "Sites/List sites" -e mist.postman_env.json`,
+  mistbench send ./mist "Sites/List org sites" -e "Global 01" --all-pages | jq length
+  mistbench send ./mist "WLANs/List site WLANs" -e "Global 01" -o wlans.json --fail-on 5xx
+  mistbench send mist.postman_collection.json "Sites/Get site" -e mist.postman_env.json`,
 		Args:              exactArgs(2),
 		ValidArgsFunction: completeCollectionThenRequest,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -247,7 +247,7 @@ statuses fail) or when the request could not be sent, 2 for bad usage.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&f.output, "output", "o", "", "save the body to FILE as received (nothing printed)")
 	fl.BoolVarP(&f.include, "include", "i", false, "print the status line and headers before the body")
-	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print the timing breakdown, redirects and TLS details on stderr")
+	fl.BoolVarP(&f.verbose, "verbose", "v", false, "print the request as sent (credentials masked), the timing breakdown, redirects and TLS details on stderr")
 	fl.StringVar(&f.failOn, "fail-on", "", `statuses that exit 1: codes, classes and ranges such as "4xx,5xx", "404", "500-599", or "none" (default: all but 2xx and 3xx)`)
 	fl.BoolVar(&f.allPages, "all-pages", false, "follow Mist paging (X-Page-* headers or next) and print one merged JSON array")
 	fl.BoolVar(&f.raw, "raw", false, "print the body as received, without pretty-printing")

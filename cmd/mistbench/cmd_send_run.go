@@ -45,7 +45,7 @@ to stdout; --report writes JUnit XML or JSON for CI (repeatable).
 Exit status: 0 when every request passed, 1 otherwise, 2 for bad usage.`,
 		Example: `  mistbench run ./mist -e "Global 01"
   mistbench run ./mist WLANs -e "EMEA 01" --report junit:results.xml --bail
-  mistbench run collection.postman.json -e mist.postman_env.json --retry-429 --report json:run.json`,
+  mistbench run mist.postman_collection.json -e mist.postman_env.json --retry-429 --report json:run.json`,
 		Args:              rangeArgs(1, 2),
 		ValidArgsFunction: completeCollectionThenFolder,
 		RunE: func(cmd *cobra.Command, args []string) error {
