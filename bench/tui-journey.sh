@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 dir=$(mktemp -d)
 sock="$dir/tmux.sock"
 trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$dir"' EXIT
-go build -o "$dir/tuibody" ./bench/tuibody
+go build -o "$dir/tuibody" ./workbench/widgets/tuibody
 
 python3 - "$dir/big.json" <<'PY'
 import sys

@@ -2,7 +2,7 @@
 // in a real terminal: a harness for trying the viewer on large or hostile
 // bodies by hand or under tmux (bench/tui-journey.sh). Ctrl+Q quits.
 //
-//	go run ./bench/tuibody [-type application/json] FILE
+//	go run ./workbench/widgets/tuibody [-type application/json] FILE
 package main
 
 import (
