@@ -7,6 +7,12 @@
 // DNS, connect, TLS, while waiting for the answer, or in the middle of the
 // body.
 //
+// Using it: New(Options) once per collection and environment (the cookie
+// jar is the Mist login session), then Do or DoWith per request; Close the
+// Response (it may own a temporary file). ApplyCaptures, StoreCaptures and
+// CheckExpect apply a request's capture rules and checks to the answer.
+// MaskSecrets keeps secret values out of anything shown or logged.
+//
 // Header order: requests go out through net/http, which writes HTTP/1.1
 // header names sorted and lower-cases them for HTTP/2. Repeated names keep
 // their order. We keep net/http rather than hand-write a request writer:
