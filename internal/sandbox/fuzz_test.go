@@ -40,6 +40,7 @@ func FuzzHandler(f *testing.F) {
 	f.Add("GET", "/api/v1/sites/"+SeedSiteID+"/wlans?limit=2&page=99999999999999999999", ``, true)
 	f.Add("POST", "/api/v1/login", `{"email":"`+SeedTwoFactorEmail+`","password":"`+SeedTwoFactorPassword+`","two_factor":1}`, false)
 	f.Add("POST", "/api/v1/self/apitokens", `{"name":["x"]}`, true)
+	f.Add("POST", "/api/v1/orgs/"+SeedOrgID+"/apitokens", `{"privileges":[{"scope":"site","role":"read","site_id":"`+SeedSiteID+`"}],"src_ips":[1]}`, true)
 	f.Add("DELETE", "/api/v1/orgs/{org_id}/webhooks/x", ``, true)
 	f.Add("GET", "/api/v1/const/ap_channels", ``, false)
 	f.Fuzz(func(t *testing.T, method, target, body string, auth bool) {

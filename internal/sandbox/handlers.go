@@ -80,6 +80,10 @@ func tokenView(t *apiToken) obj {
 }
 
 func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.isOrgToken() {
+		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
+		return
+	}
 	s.st.mu.RLock()
 	var items []obj
 	for _, t := range s.st.tokens {
@@ -92,6 +96,10 @@ func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, c *cal
 }
 
 func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.isOrgToken() {
+		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
+		return
+	}
 	body, err := readBody(r)
 	if err != nil {
 		writeBodyError(w, err)
@@ -140,6 +148,10 @@ func (s *Server) ownToken(r *http.Request, c *caller) (*apiToken, int) {
 }
 
 func (s *Server) handleGetToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.isOrgToken() {
+		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
+		return
+	}
 	s.st.mu.RLock()
 	t, _ := s.ownToken(r, c)
 	var view obj
@@ -155,6 +167,10 @@ func (s *Server) handleGetToken(w http.ResponseWriter, r *http.Request, c *calle
 }
 
 func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.isOrgToken() {
+		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
+		return
+	}
 	body, err := readBody(r)
 	if err != nil {
 		writeBodyError(w, err)
@@ -196,6 +212,10 @@ func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *ca
 func present(m obj, k string) bool { _, ok := m[k]; return ok }
 
 func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request, c *caller) {
+	if c.isOrgToken() {
+		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
+		return
+	}
 	s.st.mu.Lock()
 	t, i := s.ownToken(r, c)
 	if t != nil {

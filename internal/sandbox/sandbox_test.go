@@ -734,3 +734,75 @@ func TestSessionsBounded(t *testing.T) {
 		t.Fatalf("%d sessions after pruning (want the %d live ones and the new one), newest kept %v", n, maxSessions/2, kept)
 	}
 }
+
+func TestOrgTokens(t *testing.T) {
+	now := time.Date(2026, 5, 1, 10, 0, 0, 0, time.UTC)
+	var mu sync.Mutex
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	later := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
+	const limit = 20
+	_, ts := newTestServer(t, Options{RateLimit: limit, Now: clock})
+	admin := newClient(t, ts, "test-token")
+	path := "/api/v1/orgs/" + SeedOrgID + "/apitokens"
+	for _, tc := range []struct{ body, want string }{
+		{`{"name":"x"}`, "privileges: This field is required."},
+		{`{"privileges":[]}`, "privileges: must be a non-empty list"},
+		{`{"privileges":[{"scope":"msp","role":"admin"}]}`, `privileges[0].scope: "msp" is not org or site`},
+		{`{"privileges":[{"scope":"org","role":"boss"}]}`, `privileges[0].role: "boss" is not one of`},
+		{`{"privileges":[{"scope":"site","role":"read"}]}`, "privileges[0].site_id: required"},
+		{`{"privileges":[{"scope":"site","role":"read","site_id":"nope"}]}`, "privileges[0].site_id: no site nope"},
+	} {
+		if r := admin.must(400, "POST", path, tc.body); !strings.Contains(r.detail(), tc.want) {
+			t.Errorf("%s: %q, want %q", tc.body, r.detail(), tc.want)
+		}
+	}
+	created := admin.must(200, "POST", path, `{"name":"monitoring","privileges":[{"scope":"site","role":"read","site_id":"`+SeedSiteID+`"}]}`).obj()
+	key, _ := created["key"].(string)
+	id, _ := created["id"].(string)
+	if len(key) != 64 || created["created_by"] != SeedAdminEmail {
+		t.Fatalf("created = %v", created)
+	}
+
+	// The org token reads its site, and nothing more.
+	ot := newClient(t, ts, key)
+	ot.must(200, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", "")
+	ot.must(403, "PUT", "/api/v1/sites/"+SeedSiteID+"/wlans/"+SeedWLANID, `{"ssid":"x"}`)
+	ot.must(403, "GET", "/api/v1/sites/"+SeedSite2ID+"/wlans", "")
+	if r := ot.must(403, "GET", "/api/v1/self/apitokens", ""); r.detail() != detailOrgTokenSelf {
+		t.Errorf("org token on user tokens: %s", r.raw)
+	}
+	// Its rate limit is its own: the admin at the limit does not block it,
+	// and its own calls are counted apart.
+	later(time.Hour)
+	for i := 0; i < limit; i++ {
+		admin.must(200, "GET", "/api/v1/self/usage", "")
+	}
+	admin.must(429, "GET", "/api/v1/self", "")
+	for i := 0; i < limit; i++ {
+		ot.must(200, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", "")
+	}
+	if r := ot.must(429, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", ""); !strings.Contains(r.detail(), "20 API Calls") {
+		t.Errorf("org token limit: %s", r.raw)
+	}
+	later(time.Hour)
+
+	list := admin.must(200, "GET", path, "").list()
+	if len(list) != 1 || list[0].(map[string]any)["key"] == key || list[0].(map[string]any)["last_used"] == nil {
+		t.Fatalf("org tokens = %v", list)
+	}
+	admin.must(200, "PUT", path+"/"+id, `{"privileges":[{"scope":"org","role":"write"}]}`)
+	ot.must(200, "PUT", "/api/v1/sites/"+SeedSite2ID+"/wlans/18f4a6c3-2e9d-4b75-a0c1-f7e3d5b8a962", `{"ssid":"By-Token"}`)
+	if got := admin.must(200, "GET", path+"/"+id, "").obj(); got["name"] != "monitoring" {
+		t.Errorf("PUT of privileges changed the name: %v", got)
+	}
+	admin.must(200, "DELETE", path+"/"+id, "")
+	ot.must(401, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", "")
+	admin.must(404, "DELETE", path+"/"+id, "")
+
+	// Only org admins manage org tokens.
+	jordan := newClient(t, ts, "")
+	code, _ := TOTP(SeedTwoFactorSecret, clock())
+	jordan.must(200, "POST", "/api/v1/login", `{"email":"`+SeedTwoFactorEmail+`","password":"`+SeedTwoFactorPassword+`","two_factor":"`+code+`"}`)
+	jordan.must(403, "GET", path, "")
+	admin.must(404, "GET", "/api/v1/orgs/00000000-0000-4000-8000-000000000000/apitokens", "")
+}

@@ -139,6 +139,11 @@ func (s *Server) routes() {
 	a("GET /api/v1/self/apitokens/{apitoken_id}", s.handleGetToken)
 	a("PUT /api/v1/self/apitokens/{apitoken_id}", s.handleUpdateToken)
 	a("DELETE /api/v1/self/apitokens/{apitoken_id}", s.handleDeleteToken)
+	a("GET /api/v1/orgs/{org_id}/apitokens", s.handleListOrgTokens)
+	a("POST /api/v1/orgs/{org_id}/apitokens", s.handleCreateOrgToken)
+	a("GET /api/v1/orgs/{org_id}/apitokens/{apitoken_id}", s.handleGetOrgToken)
+	a("PUT /api/v1/orgs/{org_id}/apitokens/{apitoken_id}", s.handleUpdateOrgToken)
+	a("DELETE /api/v1/orgs/{org_id}/apitokens/{apitoken_id}", s.handleDeleteOrgToken)
 	a("GET /api/v1/orgs/{org_id}", s.handleGetOrg)
 	a("GET /api/v1/orgs/{org_id}/sites", s.handleListSites)
 	a("GET /api/v1/sites/{site_id}", s.handleGetSite)
@@ -236,6 +241,9 @@ func (s *Server) authenticate(r *http.Request) (*caller, int, string) {
 		for _, t := range s.st.tokens {
 			if constantEqual(h, t.KeyHash) {
 				u := s.st.userByID(t.UserID)
+				if t.OrgID != "" {
+					u = s.st.orgTokenUser(t)
+				}
 				if u == nil {
 					break
 				}

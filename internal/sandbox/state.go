@@ -41,7 +41,7 @@ type privilege struct {
 	Name    string `json:"name,omitempty"`
 }
 
-// apiToken is a user API token. Only the key's hash is kept: the key is
+// apiToken is a user API token, or an org API token when OrgID is set. Only the key's hash is kept: the key is
 // shown once, in the create response.
 type apiToken struct {
 	ID          string `json:"id"`
@@ -51,6 +51,12 @@ type apiToken struct {
 	KeyHint     string `json:"key_hint"` // "1qkb...QQCL", what Mist lists
 	CreatedTime int64  `json:"created_time"`
 	LastUsed    *int64 `json:"last_used"`
+
+	// Org tokens (UserID ""): their org, own privileges and creator.
+	OrgID      string      `json:"org_id,omitempty"`
+	Privileges []privilege `json:"privileges,omitempty"`
+	CreatedBy  string      `json:"created_by,omitempty"`
+	SrcIPs     []string    `json:"src_ips,omitempty"`
 }
 
 // persisted is the on-disk form of the state (sandbox.json in the data dir).
