@@ -33,18 +33,16 @@ func (v *BodyView) setFilter(text string) {
 	f.text, f.err = text, ""
 	if strings.TrimSpace(text) == "" {
 		f.running = false
-		v.parsed = nil // the decoded body can be hundreds of MB: let it go
+		v.dropParsed() // the decoded body can be hundreds of MB: let it go
 		v.setFiltered(nil)
 		return
 	}
-	if v.parsed == nil {
-		v.parsed = &parsedBody{}
-	}
+	pb := v.parsedBody()
 	ctx, cancel := context.WithCancel(v.ctx)
 	f.cancel, f.running = cancel, true
-	gen, pb, raw, size, bodyCtx := f.gen, v.parsed, v.raw, v.rawSize, v.ctx
+	gen, raw, size := f.gen, v.raw, v.rawSize
 	f.timer = time.AfterFunc(v.Debounce, func() {
-		out, err := runJQ(ctx, bodyCtx, pb, raw, size, text)
+		out, err := runJQ(ctx, pb.ctx, pb, raw, size, text)
 		if ctx.Err() != nil {
 			return // a newer keystroke or body took over
 		}
@@ -77,6 +75,24 @@ func (v *BodyView) setFiltered(out []byte) {
 	if v.search.query != "" {
 		v.runSearch(v.search.query)
 	}
+}
+
+// parsedBody returns the body decoded for jq (decoding it on first use),
+// shared by every run until the filter is cleared or the body changes.
+func (v *BodyView) parsedBody() *parsedBody {
+	if v.parsed == nil {
+		ctx, cancel := context.WithCancel(v.ctx)
+		v.parsed = &parsedBody{ctx: ctx, cancel: cancel}
+	}
+	return v.parsed
+}
+
+// dropParsed lets the decoded body go, stopping a decode still running.
+func (v *BodyView) dropParsed() {
+	if v.parsed != nil && v.parsed.cancel != nil {
+		v.parsed.cancel()
+	}
+	v.parsed = nil
 }
 
 // decode parses the body once (a JSON value, or several as in NDJSON).

@@ -811,6 +811,8 @@ func (v *BodyView) StartSave() { v.openPrompt(promptSave, "save to ", v.SaveName
 
 // parsedBody is the body decoded once for jq and shared by every run.
 type parsedBody struct {
+	ctx    context.Context // ends when the filter is cleared or the body changes
+	cancel context.CancelFunc
 	once   sync.Once
 	values []any
 	err    error

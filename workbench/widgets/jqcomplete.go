@@ -49,10 +49,8 @@ func (v *BodyView) jqCompletions(text string) []string {
 			return nil
 		}
 	}
-	if v.parsed == nil {
-		v.parsed = &parsedBody{}
-	}
-	values, err := v.parsed.decode(v.ctx, v.raw, v.rawSize)
+	pb := v.parsedBody()
+	values, err := pb.decode(pb.ctx, v.raw, v.rawSize)
 	if err != nil || len(values) == 0 {
 		return nil
 	}
