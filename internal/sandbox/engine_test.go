@@ -8,6 +8,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
@@ -247,6 +249,31 @@ func TestEngineLoginTwoFactorCSRF(t *testing.T) {
 	}
 	if _, err := b2.eng.Do(context.Background(), res); err == nil || !strings.Contains(err.Error(), "two-factor") {
 		t.Fatalf("login without a code: %v", err)
+	}
+}
+
+func TestEngineLoginOtherCloudCookies(t *testing.T) {
+	// On EMEA 01 the cookies are sessionid.eu and csrftoken.eu.
+	b := newBench(t, sandbox.Options{CookieSuffix: ".eu"}, send.Options{})
+	b.env.Variables = append(b.env.Variables,
+		collections.Variable{Key: "email", Value: sandbox.SeedAdminEmail},
+		collections.Variable{Key: "password", Secret: true})
+	b.sec.SetSecret(b.c.ID, "Sandbox", "password", sandbox.SeedAdminPassword)
+	b.c.Auth = collections.Auth{Type: collections.AuthMistLogin, Email: "{{email}}", Password: "{{password}}"}
+	b.c.Variables[1].Value = sandbox.SeedSiteID
+	b.c.Variables[2].Value = sandbox.SeedWLANID
+	b.must(200, "WLANs/Rename SSID") // a PUT: X-CSRFToken from csrftoken.eu
+	u, _ := url.Parse(b.rn.URL)
+	var names []string
+	for _, ck := range b.eng.Jar().Cookies(u) {
+		names = append(names, ck.Name)
+	}
+	sort.Strings(names)
+	if strings.Join(names, " ") != "csrftoken.eu sessionid.eu" {
+		t.Fatalf("cookies = %v", names)
+	}
+	if _, err := sandbox.New(sandbox.Options{CookieSuffix: "eu; x=1"}); err == nil {
+		t.Fatal("a suffix that breaks the cookie header was accepted")
 	}
 }
 

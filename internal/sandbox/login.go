@@ -115,8 +115,8 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
 	s.sessions[sid] = &session{userID: u.ID, csrf: csrf, pending: pending, expires: s.now().Add(sessionMaxAge * time.Second)}
 	s.sessMu.Unlock()
 	secure := r.TLS != nil
-	http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: sid, Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
-	http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: csrf, Path: "/", MaxAge: sessionMaxAge, Secure: secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: sid, Path: "/", MaxAge: sessionMaxAge, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+	http.SetCookie(w, &http.Cookie{Name: s.csrfCookie(), Value: csrf, Path: "/", MaxAge: sessionMaxAge, Secure: secure, SameSite: http.SameSiteLaxMode})
 	if pending {
 		writeJSON(w, http.StatusOK, obj{"email": u.Email, "two_factor_required": true, "two_factor_passed": false})
 		return
@@ -184,8 +184,8 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request, c *caller)
 		delete(s.sessions, c.sid)
 		s.sessMu.Unlock()
 		secure := r.TLS != nil
-		http.SetCookie(w, &http.Cookie{Name: "sessionid", Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
-		http.SetCookie(w, &http.Cookie{Name: "csrftoken", Value: "", Path: "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: s.sessionCookie(), Value: "", Path: "/", MaxAge: -1, HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+		http.SetCookie(w, &http.Cookie{Name: s.csrfCookie(), Value: "", Path: "/", MaxAge: -1, Secure: secure, SameSite: http.SameSiteLaxMode})
 	}
 	writeJSON(w, http.StatusOK, obj{})
 }

@@ -24,6 +24,10 @@ type Options struct {
 	MaxBody int64
 	// Now is the clock (nil: time.Now); tests move it to cross the hour.
 	Now func() time.Time
+	// CookieSuffix is the per-cloud suffix of the session cookies, as on
+	// Mist's other clouds (".eu" gives sessionid.eu and csrftoken.eu); ""
+	// is Global 01's plain names.
+	CookieSuffix string
 	// Log receives one line per request (method, path, status, duration;
 	// never headers or bodies). nil logs nothing.
 	Log io.Writer
@@ -104,6 +108,9 @@ func New(opts Options) (*Server, error) {
 	if tok == "" {
 		tok = randomKey(64)
 	}
+	if sfx := opts.CookieSuffix; sfx != "" && (!strings.HasPrefix(sfx, ".") || strings.ContainsAny(sfx, " \t\r\n;,=\"")) {
+		return nil, fmt.Errorf("sandbox cookie suffix %q: want a dot and a cloud name, like .eu", sfx)
+	}
 	if strings.ContainsAny(tok, " \t\r\n") {
 		return nil, fmt.Errorf("sandbox token: must not contain white space")
 	}
@@ -115,6 +122,9 @@ func New(opts Options) (*Server, error) {
 	s.routes()
 	return s, nil
 }
+
+func (s *Server) sessionCookie() string { return "sessionid" + s.opts.CookieSuffix }
+func (s *Server) csrfCookie() string    { return "csrftoken" + s.opts.CookieSuffix }
 
 // Token returns the API token the sandbox accepts for the seeded admin.
 func (s *Server) Token() string { return s.token }
@@ -254,7 +264,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, int, string) {
 		}
 		return nil, http.StatusUnauthorized, detailInvalidToken
 	}
-	ck, err := r.Cookie("sessionid")
+	ck, err := r.Cookie(s.sessionCookie())
 	if err != nil {
 		return nil, http.StatusUnauthorized, detailNoCredentials
 	}
@@ -273,7 +283,7 @@ func (s *Server) authenticate(r *http.Request) (*caller, int, string) {
 		return nil, http.StatusUnauthorized, detailNoCredentials
 	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead && r.Method != http.MethodOptions {
-		csrf, err := r.Cookie("csrftoken")
+		csrf, err := r.Cookie(s.csrfCookie())
 		hdr := r.Header.Get("X-CSRFToken")
 		if err != nil || hdr == "" || !constantEqual(hdr, sess.csrf) || !constantEqual(csrf.Value, sess.csrf) {
 			return nil, http.StatusForbidden, detailCSRF
