@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"encoding/pem"
 	"encoding/xml"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -617,5 +619,32 @@ func TestSendAllPages(t *testing.T) {
 	res := sendCmd(t, "", "send", dir, "sites", "--all-pages", "--raw")
 	if res.code != 0 || res.out != `[{"id": 1},{"id": 2},{"id": 3}]` {
 		t.Fatalf("exit %d stdout %q stderr %q", res.code, res.out, res.err)
+	}
+}
+
+func TestSendCACert(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "tls ok") }))
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	srv.StartTLS()
+	defer srv.Close()
+	dir := filepath.Join(t.TempDir(), "c")
+	c := &collections.Collection{Name: "tls", ID: "77777777-2222-4333-8444-555555555555", Dir: dir,
+		Items: []collections.Item{&collections.Request{Name: "r", URL: srv.URL + "/"}}}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	res := sendCmd(t, "", "send", dir, "r")
+	if res.code != 1 || !strings.Contains(res.err, "certificate") {
+		t.Fatalf("self-signed accepted: exit %d stderr %q", res.code, res.err)
+	}
+	pemFile := filepath.Join(t.TempDir(), "cert.pem")
+	os.WriteFile(pemFile, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: srv.Certificate().Raw}), 0o600)
+	res = sendCmd(t, "", "send", dir, "r", "--cacert", pemFile)
+	if res.code != 0 || res.out != "tls ok" {
+		t.Fatalf("with --cacert: exit %d stdout %q stderr %q", res.code, res.out, res.err)
+	}
+	if res := sendCmd(t, "", "send", dir, "r", "--cacert", filepath.Join(t.TempDir(), "none.pem")); res.code != 2 {
+		t.Fatalf("missing --cacert file: exit %d", res.code)
 	}
 }
