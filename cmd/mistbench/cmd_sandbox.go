@@ -30,6 +30,7 @@ const defaultSandboxAddr = "127.0.0.1:8765"
 func newSandboxCmd(io streams) *cobra.Command {
 	var (
 		addr, token, data string
+		cookieSuffix      string
 		rate              int
 		public, plain     bool
 		quiet             bool
@@ -64,7 +65,7 @@ Ctrl+C stops it.`,
 			if rate < 0 {
 				return usageErrorf("--rate-limit %d: give a number of calls per hour, or 0 for no limit", rate)
 			}
-			opts := sandbox.Options{Token: token, RateLimit: rate, DataDir: data}
+			opts := sandbox.Options{Token: token, RateLimit: rate, DataDir: data, CookieSuffix: cookieSuffix}
 			if rate == 0 {
 				opts.RateLimit = -1
 			}
@@ -73,6 +74,9 @@ Ctrl+C stops it.`,
 			}
 			rn, err := sandbox.Start(cmd.Context(), sandbox.Config{Addr: addr, PlainHTTP: plain, Options: opts})
 			if err != nil {
+				if strings.Contains(err.Error(), "cookie suffix") {
+					return usageErrorf("--cookie-suffix: %w", err)
+				}
 				return err
 			}
 			printSandbox(io, rn, data)
@@ -92,6 +96,7 @@ Ctrl+C stops it.`,
 	f.BoolVar(&public, "public", false, "allow a non-loopback address (anyone who can reach it can use the token)")
 	f.BoolVar(&plain, "http", false, "serve plain HTTP instead of HTTPS")
 	f.BoolVar(&quiet, "quiet", false, "do not log requests on stderr")
+	f.StringVar(&cookieSuffix, "cookie-suffix", "", "session cookie suffix of another Mist cloud (.eu gives csrftoken.eu)")
 	return cmd
 }
 

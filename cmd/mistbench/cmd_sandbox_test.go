@@ -216,6 +216,7 @@ func TestSandboxUsageErrors(t *testing.T) {
 		{[]string{"--addr", "nonsense"}, "want host:port"},
 		{[]string{"--rate-limit", "-5"}, "--rate-limit -5"},
 		{[]string{"extra"}, "takes 0 argument"},
+		{[]string{"--addr", "127.0.0.1:0", "--cookie-suffix", "eu"}, "--cookie-suffix"},
 	} {
 		code, _, errs := runCmd(t, append([]string{"sandbox"}, tc.args...)...)
 		if code != 2 || !strings.Contains(errs, tc.want) {
