@@ -42,6 +42,8 @@ func FuzzHandler(f *testing.F) {
 	f.Add("POST", "/api/v1/self/apitokens", `{"name":["x"]}`, true)
 	f.Add("POST", "/api/v1/orgs/"+SeedOrgID+"/apitokens", `{"privileges":[{"scope":"site","role":"read","site_id":"`+SeedSiteID+`"}],"src_ips":[1]}`, true)
 	f.Add("DELETE", "/api/v1/orgs/{org_id}/webhooks/x", ``, true)
+	f.Add("POST", "/api/v1/orgs/"+SeedOrgID+"/sites", `{"name":"Lab","country_code":"us"}`, true)
+	f.Add("PUT", "/api/v1/sites/"+SeedSite2ID, `{"name":"x","latlng":{"lat":1}}`, true)
 	f.Add("GET", "/api/v1/const/ap_channels", ``, false)
 	f.Fuzz(func(t *testing.T, method, target, body string, auth bool) {
 		if !validMethod(method) || !strings.HasPrefix(target, "/") || strings.ContainsAny(target, " \t\r\n#") {

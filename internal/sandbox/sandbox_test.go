@@ -806,3 +806,52 @@ func TestOrgTokens(t *testing.T) {
 	jordan.must(403, "GET", path, "")
 	admin.must(404, "GET", "/api/v1/orgs/00000000-0000-4000-8000-000000000000/apitokens", "")
 }
+
+func TestSites(t *testing.T) {
+	_, ts := newTestServer(t, Options{})
+	c := newClient(t, ts, "test-token")
+	path := "/api/v1/orgs/" + SeedOrgID + "/sites"
+	for _, tc := range []struct{ body, want string }{
+		{`{"address":"x"}`, "name: This field is required."},
+		{`{"name":"  "}`, "name: must not be blank"},
+		{`{"name":"Lab","country_code":"usa"}`, "country_code: usa is not a two-letter"},
+		{`{"name":"Lab","timezone":5}`, "timezone: must be a string"},
+	} {
+		if r := c.must(400, "POST", path, tc.body); !strings.Contains(r.detail(), tc.want) {
+			t.Errorf("%s: %q, want %q", tc.body, r.detail(), tc.want)
+		}
+	}
+	site := c.must(200, "POST", path, `{"name":"Bend Pop-up","country_code":"US","timezone":"America/Los_Angeles","id":"ignored"}`).obj()
+	id := site["id"].(string)
+	if id == "ignored" || site["org_id"] != SeedOrgID {
+		t.Fatalf("created = %v", site)
+	}
+	if n := len(c.must(200, "GET", path, "").list()); n != 3 {
+		t.Fatalf("%d sites after create", n)
+	}
+	c.must(200, "POST", "/api/v1/sites/"+id+"/wlans", `{"ssid":"Popup-Guest"}`)
+	upd := c.must(200, "PUT", "/api/v1/sites/"+id, `{"notes":"summer only"}`).obj()
+	if upd["notes"] != "summer only" || upd["name"] != "Bend Pop-up" {
+		t.Fatalf("PUT = %v", upd)
+	}
+	c.must(400, "PUT", "/api/v1/sites/"+id, `{"name":null}`)
+	c.must(404, "PUT", "/api/v1/sites/nope", `{"name":"x"}`)
+
+	// Jordan writes Portland's site settings but creates and deletes no site.
+	j := newClient(t, ts, "")
+	j.csrf = true
+	code, _ := TOTP(SeedTwoFactorSecret, time.Now())
+	j.must(200, "POST", "/api/v1/login", `{"email":"`+SeedTwoFactorEmail+`","password":"`+SeedTwoFactorPassword+`","two_factor":"`+code+`"}`)
+	j.must(200, "PUT", "/api/v1/sites/"+SeedSiteID, `{"notes":"roasting on Tuesdays"}`)
+	j.must(403, "PUT", "/api/v1/sites/"+SeedSite2ID, `{"notes":"x"}`)
+	j.must(403, "POST", path, `{"name":"x"}`)
+	j.must(403, "DELETE", "/api/v1/sites/"+SeedSiteID, "")
+
+	c.must(200, "DELETE", "/api/v1/sites/"+id, "")
+	c.must(404, "GET", "/api/v1/sites/"+id, "")
+	c.must(404, "GET", "/api/v1/sites/"+id+"/wlans", "")
+	if n := len(c.must(200, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans", "").list()); n != 3 {
+		t.Fatalf("another site's WLANs went too: %d left", n)
+	}
+	c.must(404, "DELETE", "/api/v1/sites/"+id, "")
+}
