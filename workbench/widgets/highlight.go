@@ -5,8 +5,9 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
+
 	"github.com/gdamore/tcell/v2"
+	"github.com/mistbench/mistbench/workbench/syntax"
 )
 
 // lexerFor picks a chroma lexer name for a content type, or "" for plain.
@@ -108,7 +109,7 @@ func highlightLine(lexerName string, line []byte) []hlClass {
 		highlightJSONLine(line, classes)
 		return classes
 	}
-	l := lexers.Get(lexerName)
+	l := syntax.Lexer(lexerName)
 	if l == nil {
 		return classes
 	}
