@@ -39,8 +39,8 @@ the variable's env setting), named in a comment at the top of the snippet;
 --inline-secrets writes their values instead, from your secret store or
 their environment variables.`,
 		Example: `  mistbench code -l curl ./mist "WLANs/Get WLAN" -e "Global 01"
-  mistbench code -l python ./mist "Self/Who am I" > whoami.py && MIST_APITOKEN=... python3 whoami.py
-  mistbench code -l go ./mist "WLANs/Rename SSID" --var ssid=Guest > main.go && go run main.go`,
+  mistbench code -l python ./mist "Auth/Who am I" -e "Global 01" > whoami.py && MIST_APITOKEN=... python3 whoami.py
+  mistbench code -l go ./mist "WLANs/Rename SSID" -e "EMEA 01" --var site_id=... --var wlan_id=... > main.go && go run main.go`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runCode(cmd, io, f, args[0], args[1])
