@@ -85,10 +85,19 @@ for ((i = 0; i < PEER_RUNS; i++)); do
 	peers+=($(((t1 - t0) / 1000)))
 done
 p2=$(printf '%s\n' "${peers[@]}" | median)
+# What any mistbench command costs before it does anything: process start
+# and package initialisation.
+helps=()
+for ((i = 0; i < PEER_RUNS; i++)); do
+	t0=$(now); "$tmp/mistbench" --help >/dev/null; t1=$(now)
+	helps+=($(((t1 - t0) / 1000)))
+done
+h2=$(printf '%s\n' "${helps[@]}" | median)
 echo "mistbench code on the directory, median per run:   $(ms "${med[dir]}")   (all ${#paths[@]} runs: $(ms "${total[dir]}"))"
 echo "mistbench code on the Postman file, median per run: $(ms "${med[postman]}")   (all ${#paths[@]} runs: $(ms "${total[postman]}"))"
 echo "postman-code-generators, median per run:           $(ms "$p2")   (x${#paths[@]}: $(ms $((p2 * ${#paths[@]}))))"
 echo "ratio: mistbench is $(ratio "$p2" "${med[dir]}") faster (directory), $(ratio "$p2" "${med[postman]}") (Postman file)"
+echo "(mistbench --help, median per run: $(ms "$h2"): process start and package init, before loading anything)"
 
 echo
 echo "== 3. in-process generation (Go benchmark, 500 requests x 3 targets per op)"
