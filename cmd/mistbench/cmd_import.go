@@ -8,7 +8,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -460,7 +459,6 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	}
 	// Credentials in bodies: JSON string members, form fields and text
 	// parts named like credentials (a recorded login, say).
-	name := func(kv [2]string) string { return varFor(identifier(kv[0]), kv[1]) }
 	fixBody := func(where string, b *collections.Body) {
 		if !bodies {
 			return
@@ -470,15 +468,17 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 			if b.Kind == collections.BodyRaw && b.Language != "json" {
 				return
 			}
-			for _, kv := range jsonCredentials(b.Text) {
-				text, ok := replaceJSONMember(b.Text, kv[0], kv[1], "{{"+name(kv)+"}}")
-				if !ok {
-					rep.Drop("secret", "%s: the body's %q holds a literal credential written in a way the import could not replace: edit it", where, kv[0])
-					continue
-				}
-				b.Text = text
-				rep.Convert("secret", "%s: the body's literal %q became the secret variable {{%s}}", where, kv[0], name(kv))
+			if !mayHoldCredentials(b.Text) {
+				return
 			}
+			b.Text, _ = replaceJSONMembers(b.Text, func(key, value string) (string, bool) {
+				if !collections.LooksSecret(key) || !isLiteral(value) {
+					return "", false
+				}
+				name := varFor(identifier(key), value)
+				rep.Convert("secret", "%s: the body's literal %q became the secret variable {{%s}}", where, key, name)
+				return "{{" + name + "}}", true
+			})
 		case collections.BodyForm:
 			for i := range b.Form {
 				if collections.LooksSecret(b.Form[i].Key) && isLiteral(b.Form[i].Value) {
@@ -548,48 +548,43 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	return made
 }
 
-// jsonCredentials lists the string members of a JSON text (at any depth)
-// whose names look like credentials and whose values are literal.
-func jsonCredentials(text string) [][2]string {
-	var v any
-	if json.Unmarshal([]byte(text), &v) != nil {
-		return nil
-	}
-	var out [][2]string
-	var walk func(any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case map[string]any:
-			keys := make([]string, 0, len(v))
-			for k := range v {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			for _, k := range keys {
-				if s, ok := v[k].(string); ok && collections.LooksSecret(k) && isLiteral(s) {
-					out = append(out, [2]string{k, s})
-				}
-				walk(v[k])
-			}
-		case []any:
-			for _, e := range v {
-				walk(e)
-			}
+// mayHoldCredentials is a cheap test before walking a body's tokens: does
+// any credential-like word appear at all?
+func mayHoldCredentials(text string) bool {
+	t := strings.ToLower(text)
+	for _, w := range []string{"token", "pass", "secret", "key", "psk", "auth", "cookie", "csrf", "credential", "session", "pwd"} {
+		if strings.Contains(t, w) {
+			return true
 		}
 	}
-	walk(v)
-	return out
+	return false
 }
 
-// replaceJSONMember rewrites every "key": "value" member of JSON text,
-// however either is escaped, leaving every other byte as it was. It
-// walks the tokens to find the value's bytes; false when none matched.
+// replaceJSONMember rewrites every "key": "value" member of JSON text.
 func replaceJSONMember(text, key, value, repl string) (string, bool) {
+	out, n := replaceJSONMembers(text, func(k, v string) (string, bool) {
+		return repl, k == key && v == value
+	})
+	return out, n > 0
+}
+
+// replaceJSONMembers walks the tokens of JSON text once and replaces the
+// string value of each object member for which repl says so, however
+// the key and value are escaped, leaving every other byte as it was.
+// Invalid JSON is left alone.
+func replaceJSONMembers(text string, repl func(key, value string) (string, bool)) (string, int) {
+	if !json.Valid([]byte(text)) {
+		return text, 0
+	}
 	dec := json.NewDecoder(strings.NewReader(text))
 	type frame struct{ object, wantKey bool }
+	type span struct {
+		start, end int64
+		with       string
+	}
 	var stack []frame
-	var spans [][2]int64
-	lastKey, afterKey := "", int64(-1)
+	var spans []span
+	lastKey := ""
 	for {
 		before := dec.InputOffset()
 		tok, err := dec.Token()
@@ -597,7 +592,6 @@ func replaceJSONMember(text, key, value, repl string) (string, bool) {
 			break
 		}
 		top := len(stack) - 1
-		isKey := top >= 0 && stack[top].object && stack[top].wantKey
 		if d, ok := tok.(json.Delim); ok {
 			switch d {
 			case '{':
@@ -612,37 +606,39 @@ func replaceJSONMember(text, key, value, repl string) (string, bool) {
 			}
 			continue
 		}
-		if isKey {
+		if top < 0 || !stack[top].object {
+			continue
+		}
+		if stack[top].wantKey {
 			lastKey, _ = tok.(string)
-			afterKey = dec.InputOffset()
 			stack[top].wantKey = false
 			continue
 		}
-		if top >= 0 && stack[top].object {
-			if sv, ok := tok.(string); ok && lastKey == key && sv == value && afterKey >= 0 {
-				spans = append(spans, [2]int64{before, dec.InputOffset()})
+		stack[top].wantKey = true
+		if sv, ok := tok.(string); ok {
+			if with, ok := repl(lastKey, sv); ok {
+				spans = append(spans, span{before, dec.InputOffset(), with})
 			}
-			stack[top].wantKey = true
 		}
 	}
 	if len(spans) == 0 {
-		return text, false
+		return text, 0
 	}
-	r, _ := json.Marshal(repl)
 	var b strings.Builder
 	last := int64(0)
 	for _, sp := range spans {
 		// The span starts after the previous token: skip ':' and spaces.
-		start := sp[0]
-		for start < sp[1] && text[start] != '"' {
+		start := sp.start
+		for start < sp.end && text[start] != '"' {
 			start++
 		}
 		b.WriteString(text[last:start])
+		r, _ := json.Marshal(sp.with)
 		b.Write(r)
-		last = sp[1]
+		last = sp.end
 	}
 	b.WriteString(text[last:])
-	return b.String(), true
+	return b.String(), len(spans)
 }
 
 var credentialHeaders = map[string]bool{
@@ -656,6 +652,10 @@ func credentialHeader(name string) bool { return credentialHeaders[strings.ToLow
 func isLiteral(v string) bool {
 	v = strings.TrimSpace(v)
 	if v == "" || strings.Contains(v, "{{") {
+		return false
+	}
+	// "<string>", "<password>": placeholders generators write, not values.
+	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") && !strings.ContainsAny(v[1:len(v)-1], "<>") {
 		return false
 	}
 	f := strings.Fields(v)
