@@ -31,15 +31,17 @@ fi
 go build -o "$tmp/mistbench" ./cmd/mistbench
 export MISTBENCH_HOME="$tmp/home"
 
-# measure NAME CMD...: appends "seconds kib" of one run to $tmp/NAME.
+# measure NAME CMD...: appends "wall-seconds kib cpu-seconds" of one run
+# to $tmp/NAME. CPU time (user+sys) is reported too: on a shared, busy
+# machine it varies less than wall time.
 measure() {
 	local name=$1
 	shift
-	/usr/bin/time -f "%e %M" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/err.out" || {
+	/usr/bin/time -f "%e %M %U %S" -o "$tmp/time.out" "$@" >/dev/null 2>"$tmp/err.out" || {
 		cat "$tmp/err.out" >&2
 		exit 1
 	}
-	cat "$tmp/time.out" >>"$tmp/$name"
+	awk '{ printf "%s %s %.2f\n", $1, $2, $3 + $4 }' "$tmp/time.out" >>"$tmp/$name"
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
@@ -55,18 +57,20 @@ n=$("$tmp/mistbench" ls "$tmp/out" | wc -l)
 echo "spec: $SPEC; mistbench imported $n requests; peer wrote $(node -e "let n=0;const w=i=>i.forEach(x=>x.item?w(x.item):n++);w(require('$tmp/peer.json').item);console.log(n)") requests"
 ps=$(cut -d' ' -f1 "$tmp/peer" | median)
 pm=$(cut -d' ' -f2 "$tmp/peer" | median)
-printf '%-40s %8s %10s %10s %10s\n' "median of $RUNS runs" seconds "peak MiB" "time x" "memory x"
+pc=$(cut -d' ' -f3 "$tmp/peer" | median)
+printf '%-40s %8s %8s %10s %8s %8s %9s\n' "median of $RUNS runs" "wall s" "cpu s" "peak MiB" "wall x" "cpu x" "memory x"
 for name in dry full peer; do
 	s=$(cut -d' ' -f1 "$tmp/$name" | median)
 	m=$(cut -d' ' -f2 "$tmp/$name" | median)
+	c=$(cut -d' ' -f3 "$tmp/$name" | median)
 	label=$name
 	case $name in
 	dry) label="mistbench import openapi --dry-run" ;;
 	full) label="mistbench import openapi -o DIR" ;;
 	peer) label="openapi2postmanv2 -s SPEC -o FILE" ;;
 	esac
-	awk -v l="$label" -v s="$s" -v m="$m" -v ps="$ps" -v pm="$pm" 'BEGIN {
-		printf "%-40s %8.2f %10.1f %9.1fx %9.1fx\n", l, s, m/1024, ps/s, pm/m }'
+	awk -v l="$label" -v s="$s" -v m="$m" -v c="$c" -v ps="$ps" -v pm="$pm" -v pc="$pc" 'BEGIN {
+		printf "%-40s %8.2f %8.2f %10.1f %7.1fx %7.1fx %8.1fx\n", l, s, c, m/1024, ps/s, pc/c, pm/m }'
 done
 echo "(x: how many times faster / less memory than openapi2postmanv2)"
 
@@ -78,7 +82,8 @@ for i in $(seq "$RUNS"); do
 done
 s=$(cut -d' ' -f1 "$tmp/pmdry" | median)
 m=$(cut -d' ' -f2 "$tmp/pmdry" | median)
-awk -v s="$s" -v m="$m" 'BEGIN { printf "%-40s %8.2f %10.1f\n", "mistbench import postman --dry-run", s, m/1024 }'
+c=$(cut -d' ' -f3 "$tmp/pmdry" | median)
+awk -v s="$s" -v m="$m" -v c="$c" 'BEGIN { printf "%-40s %8.2f %8.2f %10.1f\n", "mistbench import postman --dry-run", s, c, m/1024 }'
 
 echo "in-process Go benchmark (parse + convert):"
 go test -run '^$' -bench MistImport -benchtime "${RUNS}x" -benchmem ./collections/openapi/ | grep Benchmark
