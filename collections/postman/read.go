@@ -81,7 +81,9 @@ func readBytes(data []byte, name string) (*collections.Collection, *Report, erro
 			rep.Keep("setting")
 		}
 		for _, o := range pc.Behavior.others {
-			rep.Drop("setting", "collection: setting %s", o)
+			if o != "disableBodyPruning" {
+				rep.Drop("setting", "collection: setting %s", o)
+			}
 		}
 	}
 	c.Description = im.scriptsNote("collection", c.Description, pc.Event)
@@ -101,6 +103,10 @@ func readBytes(data []byte, name string) (*collections.Collection, *Report, erro
 		}
 	}
 	c.Items = im.items(pc.Item, "")
+	if b := pc.Behavior; b != nil && (b.FollowRedirects != nil || b.MaxRedirects > 0) {
+		inheritRedirects(c.Items, b)
+		rep.Convert("setting", "collection: redirect settings applied to each request")
+	}
 	if n := collections.UniqueNames(c.Items); n > 0 {
 		rep.Convert("name", "%d items renamed \"name (2)\"...: names in a folder must differ", n)
 	}
@@ -267,13 +273,40 @@ func (im *importer) folder(it *pmItem, path string) *collections.Folder {
 		}
 		f.Description = im.scriptsNote("folder "+path, f.Description, x.Scripts)
 	}
-	if it.Behavior != nil {
-		im.rep.Drop("setting", "folder %s: protocolProfileBehavior (settings apply per request in mistbench)", path)
-	}
 	if it.Item != nil {
 		f.Items = im.items(*it.Item, path)
 	}
+	if b := it.Behavior; b != nil {
+		inheritRedirects(f.Items, b)
+		if b.FollowRedirects != nil || b.MaxRedirects > 0 {
+			im.rep.Convert("setting", "folder %s: redirect settings applied to each of its requests", path)
+		}
+		for _, o := range b.others {
+			if o != "disableBodyPruning" {
+				im.rep.Drop("setting", "folder %s: setting %s", path, o)
+			}
+		}
+	}
 	return f
+}
+
+// inheritRedirects gives the redirect settings of a folder or collection
+// (Postman inherits them) to each request below that has none of its own.
+func inheritRedirects(items []collections.Item, b *pmBehavior) {
+	for _, it := range items {
+		switch it := it.(type) {
+		case *collections.Folder:
+			inheritRedirects(it.Items, b)
+		case *collections.Request:
+			if it.Settings.FollowRedirects == nil && b.FollowRedirects != nil {
+				v := *b.FollowRedirects
+				it.Settings.FollowRedirects = &v
+			}
+			if it.Settings.MaxRedirects == 0 && b.MaxRedirects > 0 {
+				it.Settings.MaxRedirects = b.MaxRedirects
+			}
+		}
+	}
 }
 
 func (im *importer) request(it *pmItem, path string) *collections.Request {
