@@ -145,6 +145,10 @@ func (im *importer) collection() *collections.Collection {
 	im.securitySchemes()
 	c.Auth = im.requirement(&doc.Security, "collection")
 
+	if n := len(doc.Webhooks); n > 0 {
+		im.rep.Drop("webhook", "%d webhooks (requests the API sends, not ones to send)", n)
+	}
+
 	// Operations sorted by path then method: deterministic, and an API's
 	// paths sort into a readable order.
 	var ops []op
@@ -417,6 +421,9 @@ func (im *importer) request(o op) *collections.Request {
 		r.Description = "Deprecated.\n\n" + r.Description
 	}
 	r.URL = "{{baseUrl}}" + pathTemplate(o.path)
+	if len(o.op.Callbacks) > 0 {
+		im.rep.Drop("callback", "%s: %d callbacks (requests the API sends, not ones to send)", where, len(o.op.Callbacks))
+	}
 	if o.op.Servers != nil && len(*o.op.Servers) > 0 || len(o.item.Servers) > 0 {
 		im.rep.Drop("server", "%s: its own servers (it uses the collection's baseUrl)", where)
 	}
