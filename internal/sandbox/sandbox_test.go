@@ -641,6 +641,11 @@ func TestPersistence(t *testing.T) {
 	c2.token = created["key"].(string)
 	c2.must(200, "GET", "/api/v1/self", "")
 
+	// A hand-edited state that would break the handlers is refused.
+	os.WriteFile(filepath.Join(dir, StateFile), []byte(`{"version":1,"org":{"id":"o"},"wlans":[{"org_id":"o"}]}`), 0o600)
+	if _, err = New(Options{DataDir: dir}); err == nil || !strings.Contains(err.Error(), "wlans[0]: missing or repeated id") {
+		t.Fatalf("WLAN without id: %v", err)
+	}
 	// A damaged state file is a clear error naming it.
 	os.WriteFile(filepath.Join(dir, StateFile), []byte("{\n\"version\": 1,,\n"), 0o600)
 	_, err = New(Options{DataDir: dir})

@@ -147,9 +147,57 @@ func loadState(dir string) (*state, error) {
 	if p.Version != 1 || p.Org == nil {
 		return nil, fmt.Errorf("sandbox state %s: not a version 1 sandbox state (move it away to start from the seed)", file)
 	}
+	if err := checkPersisted(&p); err != nil {
+		return nil, fmt.Errorf("sandbox state %s: %w (fix it, or move it away to start from the seed)", file, err)
+	}
 	s := newState(&p)
 	s.file = file
 	return s, nil
+}
+
+// checkPersisted checks what the handlers rely on in a state file that
+// may have been edited by hand.
+func checkPersisted(p *persisted) error {
+	if id, ok := p.Org["id"].(string); !ok || id == "" {
+		return errors.New("org: no id")
+	}
+	seen := map[string]bool{}
+	for i, x := range p.Sites {
+		id, ok := x["id"].(string)
+		if !ok || id == "" || seen[id] {
+			return fmt.Errorf("sites[%d]: missing or repeated id", i)
+		}
+		seen[id] = true
+		if _, ok := x["org_id"].(string); !ok {
+			return fmt.Errorf("sites[%d]: no org_id", i)
+		}
+	}
+	for i, x := range p.WLANs {
+		id, ok := x["id"].(string)
+		if !ok || id == "" || seen[id] {
+			return fmt.Errorf("wlans[%d]: missing or repeated id", i)
+		}
+		seen[id] = true
+		if _, ok := x["org_id"].(string); !ok {
+			return fmt.Errorf("wlans[%d]: no org_id", i)
+		}
+		if v, ok := x["site_id"]; ok && v != nil {
+			if _, isStr := v.(string); !isStr {
+				return fmt.Errorf("wlans[%d]: site_id is not a string", i)
+			}
+		}
+	}
+	for i, u := range p.Users {
+		if u == nil || u.ID == "" {
+			return fmt.Errorf("users[%d]: no id", i)
+		}
+	}
+	for i, t := range p.Tokens {
+		if t == nil || t.ID == "" || t.KeyHash == "" {
+			return fmt.Errorf("tokens[%d]: no id or key_hash", i)
+		}
+	}
+	return nil
 }
 
 // persist makes every change made so far durable: the state goes to its
