@@ -40,9 +40,9 @@ func newSandboxCmd(io streams) *cobra.Command {
 		Short: "Serve the Mist sandbox: a local imitation of the Mist API to learn and test against",
 		Long: `Serve a local, stateful imitation of the Juniper Mist cloud API.
 
-It behaves like Mist for who am I, API tokens, login (with two-factor and
-CSRF cookies), org sites, site and org WLANs, usage, paging and the hourly
-rate limit, with Mist's error bodies. Every other operation of the Mist
+It behaves like Mist for who am I, user and org API tokens, login (with
+two-factor and CSRF cookies), sites, site and org WLANs, usage, paging and
+the hourly rate limit, with Mist's error bodies. Every other operation of the Mist
 OpenAPI description answers with the spec's example, or 501 naming the
 operation. Nothing it does can touch a real network.
 
@@ -56,7 +56,9 @@ it survives restarts. It listens on loopback only unless --public.
 Ctrl+C stops it.`,
 		Example: `  mistbench sandbox
   mistbench sandbox --addr 127.0.0.1:9000 --token dev-token --data ./sandbox-state
-  curl --cacert ./sandbox-state/sandbox-cert.pem -H "Authorization: Token dev-token" https://127.0.0.1:9000/api/v1/self`,
+  curl --cacert ./sandbox-state/sandbox-cert.pem -H "Authorization: Token dev-token" https://127.0.0.1:9000/api/v1/self
+  mistbench send ./mist "Auth/Who am I" -e Custom --var host=127.0.0.1:9000 --var apitoken=dev-token \
+    --cacert ./sandbox-state/sandbox-cert.pem`,
 		Args: exactArgs(0),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if err := checkLoopback(addr, public); err != nil {
