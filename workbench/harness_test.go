@@ -113,6 +113,13 @@ func keyEvent(t *testing.T, name string) *tcell.EventKey {
 		"F1": tcell.KeyF1, "F5": tcell.KeyF5, "Home": tcell.KeyHome, "End": tcell.KeyEnd, "Delete": tcell.KeyDelete}
 	k, ok := names[base]
 	if !ok {
+		for key, n := range tcell.KeyNames {
+			if n == base {
+				k, ok = key, true
+			}
+		}
+	}
+	if !ok {
 		t.Fatalf("test: unknown key %q", name)
 	}
 	return tcell.NewEventKey(k, 0, mod)

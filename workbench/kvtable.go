@@ -40,7 +40,9 @@ func (k *kvTable) reload() {
 	k.table.Clear()
 	rows := k.get()
 	if len(rows) == 0 {
-		k.table.SetCell(0, 0, tview.NewTableCell("[::d]"+tview.Escape(k.empty)+"[::-]").SetSelectable(false).SetExpansion(1))
+		// The hint stays selectable: tview's table loops forever looking for
+		// a selectable cell when it has none and a movement key comes.
+		k.table.SetCell(0, 0, tview.NewTableCell("[::d]"+tview.Escape(k.empty)+"[::-]").SetExpansion(1))
 		return
 	}
 	for i, p := range rows {
@@ -122,6 +124,10 @@ func (k *kvTable) changed() {
 // edit edits row i (-1 adds a row) in a small dialog.
 func (k *kvTable) edit(i int) {
 	rows := k.get()
+	if k.fixedKeys && (i < 0 || i >= len(rows)) {
+		k.w.setStatus("path variables come from the URL: type :name in it (Ctrl+L)")
+		return
+	}
 	var p collections.Param
 	if i >= 0 && i < len(rows) {
 		p = rows[i]
