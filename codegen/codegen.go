@@ -127,6 +127,7 @@ const (
 	encNone  encoding = iota
 	encQuery          // a URL component: percent-encode all but unreserved
 	encForm           // a form field: the same with space as +
+	encJSON           // inside a JSON string: backslash escapes (curl's login)
 )
 
 // seg is a run of literal text or a secret read at run time.
@@ -223,7 +224,7 @@ type request struct {
 	follow       bool
 	maxRedirects int
 	insecure     bool
-	login        bool
+	login        *login // a Mist login session to open first
 	printJSON    bool
 
 	secrets    []*secretRef // in order of first use
@@ -245,7 +246,6 @@ func prepare(r *collections.Resolved, opts Options) (*request, error) {
 		follow:       r.FollowRedirects,
 		maxRedirects: r.MaxRedirects,
 		insecure:     r.InsecureSkipVerify || opts.InsecureSkipVerify,
-		login:        r.Login != nil,
 		printJSON:    opts.PythonPrintJSON,
 		unresolved:   r.Unresolved,
 	}
@@ -274,6 +274,18 @@ func prepare(r *collections.Resolved, opts Options) (*request, error) {
 		return nil, fmt.Errorf("codegen: URL %q holds whitespace or control characters", r.URL)
 	}
 	q.url = p.split(r.URL, encQuery)
+	if r.Login != nil {
+		q.login = &login{
+			url:       loginURL(q.url.lits()),
+			email:     p.split(r.Login.Email, encNone),
+			password:  p.split(r.Login.Password, encNone),
+			twoFactor: p.split(r.Login.TwoFactor, encNone),
+			csrf:      unsafeMethod(q.method),
+		}
+		if q.login.url == "" {
+			return nil, fmt.Errorf("codegen: URL %q: a Mist login needs an absolute http(s) URL", r.URL)
+		}
+	}
 
 	for _, h := range r.Headers {
 		if !validToken(h.Name) {
@@ -304,6 +316,14 @@ func prepare(r *collections.Resolved, opts Options) (*request, error) {
 			val = p.split(v, encNone)
 		}
 		q.headers = append(q.headers, header{name: h.Name, value: val})
+	}
+
+	if q.login != nil {
+		for _, h := range q.headers {
+			if strings.EqualFold(h.name, "X-CSRFToken") {
+				q.login.csrf = false // the request sets its own, as the engine keeps
+			}
+		}
 	}
 
 	switch r.Body.Kind {
@@ -515,9 +535,8 @@ func (q *request) preamble(comment string) string {
 	if len(q.unresolved) > 0 {
 		b.WriteString(comment + " Unresolved, left as written: " + safeComment(strings.Join(q.unresolved, ", ")) + ".\n")
 	}
-	if q.login {
-		b.WriteString(comment + " This request uses a Mist login session; the snippet does not log in.\n")
-		b.WriteString(comment + " Use an API token (Authorization: Token ...) in scripts instead.\n")
+	if q.login != nil {
+		b.WriteString(comment + " Mist login session: the snippet logs in first (POST /api/v1/login).\n")
 	}
 	return b.String()
 }
@@ -569,4 +588,42 @@ func set(names []string) map[string]bool {
 		m[n] = true
 	}
 	return m
+}
+
+// login is a Mist login session the snippet opens before the request, as
+// the engine does: POST /api/v1/login with the email and password, then
+// the session's cookies, and X-CSRFToken on methods that change things.
+type login struct {
+	url                        string // scheme://host/api/v1/login
+	email, password, twoFactor value
+	csrf                       bool // the method needs X-CSRFToken
+}
+
+// loginURL is /api/v1/login on the host of u, "" when u has none.
+func loginURL(u string) string {
+	i := strings.Index(u, "://")
+	if i <= 0 {
+		return ""
+	}
+	scheme := strings.ToLower(u[:i])
+	if scheme != "http" && scheme != "https" {
+		return ""
+	}
+	host := u[i+3:]
+	if j := strings.IndexAny(host, "/?#"); j >= 0 {
+		host = host[:j]
+	}
+	if host == "" {
+		return ""
+	}
+	return scheme + "://" + host + "/api/v1/login"
+}
+
+// unsafeMethod reports whether a Mist session must send X-CSRFToken.
+func unsafeMethod(m string) bool {
+	switch strings.ToUpper(m) {
+	case "GET", "HEAD", "OPTIONS", "TRACE":
+		return false
+	}
+	return true
 }

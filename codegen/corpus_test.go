@@ -244,6 +244,12 @@ func corpus() []tcase {
 			Body: collections.Body{Kind: collections.BodyJSON, Text: `{"keep":"body"}`}}},
 		{name: "redirect_not_followed", noRoundTrip: true, redirect: 302, req: &collections.Request{URL: "http://{{base}}/moved",
 			Settings: collections.RequestSettings{FollowRedirects: &f}}},
+		{name: "mist_login_get", noRoundTrip: true, req: &collections.Request{URL: "http://{{base}}/api/v1/self",
+			Auth: collections.Auth{Type: collections.AuthMistLogin, Email: "me@example.com", Password: "{{password}}"}}},
+		{name: "mist_login_put_csrf", noRoundTrip: true, req: &collections.Request{Method: "PUT", URL: "http://{{base}}/api/v1/sites/:site_id/wlans/w1",
+			PathVars: []collections.Param{p("site_id", "{{site_id}}")},
+			Auth:     collections.Auth{Type: collections.AuthMistLogin, Email: "me+\"odd\"@example.com", Password: "{{password}}", TwoFactor: "123456"},
+			Body:     collections.Body{Kind: collections.BodyJSON, Text: `{"ssid":"NewName"}`}}},
 		{name: "timeout_fractional", req: &collections.Request{URL: "http://{{base}}/t",
 			Settings: collections.RequestSettings{Timeout: 2500 * time.Millisecond}}},
 	}

@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"encoding/json"
 	"mime"
 	"path/filepath"
 	"strconv"
@@ -31,6 +32,9 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 	}
 	if q.insecure {
 		b.WriteString("# --insecure: TLS certificate verification is OFF for this request.\n")
+	}
+	if q.login != nil {
+		b.WriteString(curlLogin(q))
 	}
 
 	var args []string
@@ -96,6 +100,12 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 		args = append(args, "--location")
 		if q.maxRedirects != 10 {
 			args = append(args, "--max-redirs "+strconv.Itoa(q.maxRedirects))
+		}
+	}
+	if q.login != nil {
+		args = append(args, `--cookie "$jar"`)
+		if q.login.csrf {
+			args = append(args, `--header "X-CSRFToken: $csrf"`)
 		}
 	}
 	args = append(args, "--max-time "+seconds(q.timeout))
@@ -180,6 +190,8 @@ func writeShellSeg(b *strings.Builder, s seg) {
 		b.WriteString(`"$(urlencode "$` + s.secret.env + `")"`)
 	case s.enc == encForm:
 		b.WriteString(`"$(urlencode "$` + s.secret.env + `" form)"`)
+	case s.enc == encJSON:
+		b.WriteString(`"$(jsonesc "$` + s.secret.env + `")"`)
 	default:
 		b.WriteString(`"$` + s.secret.env + `"`)
 	}
@@ -278,4 +290,77 @@ func hasDotSegment(u string) bool {
 		}
 	}
 	return false
+}
+
+// curlLogin writes the Mist login: POST the credentials as JSON, keep the
+// session's cookies in a temporary jar, read the CSRF token from it.
+func curlLogin(q *request) string {
+	l := q.login
+	var b strings.Builder
+	if _, lit := l.email.literal(); !lit || hasSecret(l.password) || hasSecret(l.twoFactor) {
+		b.WriteString(curlJSONEscFunc)
+	}
+	b.WriteString("# Mist login session: log in, then send the session's cookies.\n")
+	b.WriteString("jar=$(mktemp) || exit\ntrap 'rm -f \"$jar\"' EXIT\n")
+	body := []seg{{lit: "{"}}
+	field := func(name string, v value) {
+		if len(body) > 1 {
+			body = append(body, seg{lit: ","})
+		}
+		body = append(body, seg{lit: `"` + name + `":"`})
+		for _, s := range v.segs {
+			if s.secret != nil {
+				s.enc = encJSON
+			} else {
+				s.lit = jsonEscape(s.lit)
+			}
+			body = append(body, s)
+		}
+		body = append(body, seg{lit: `"`})
+	}
+	field("email", l.email)
+	field("password", l.password)
+	if lit, ok := l.twoFactor.literal(); !ok || lit != "" {
+		field("two_factor", l.twoFactor)
+	}
+	body = append(body, seg{lit: "}"})
+	args := []string{"--fail", "--silent", "--show-error", "--output /dev/null", `--cookie-jar "$jar"`,
+		"--header 'Content-Type: application/json'", "--data-raw " + shellWord(value{segs: merge(body)}),
+		"--max-time " + seconds(q.timeout)}
+	if q.insecure {
+		args = append(args, "--insecure")
+	}
+	b.WriteString("curl " + ShellQuote(l.url))
+	for _, a := range args {
+		b.WriteString(" \\\n  " + a)
+	}
+	b.WriteString(" || exit\n")
+	if l.csrf {
+		b.WriteString(`csrf=$(awk '$6 ~ /^csrftoken(\.|$)/ {print $7}' "$jar")` + "\n")
+	}
+	return b.String()
+}
+
+// jsonEscape writes s as the inside of a JSON string, as encoding/json
+// does (the engine's login body).
+func jsonEscape(s string) string {
+	data, _ := json.Marshal(s)
+	return string(data[1 : len(data)-1])
+}
+
+// curlJSONEscFunc escapes a secret at run time for a JSON string.
+const curlJSONEscFunc = `jsonesc() { # escapes $1 for a JSON string
+  local s=$1
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  printf '%s' "$s"
+}
+`
+
+func hasSecret(v value) bool {
+	_, lit := v.literal()
+	return !lit
 }

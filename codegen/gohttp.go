@@ -14,6 +14,7 @@ import (
 // identifiers.
 var goReserved = set([]string{
 	"main", "run", "ctx", "cancel", "req", "resp", "err", "client", "body", "mw", "part", "data",
+	"jar", "credentials", "loginReq", "loginResp", "c",
 	"form", "h", "transport", "bytes", "context", "errors", "fmt", "io", "log", "multipart", "http",
 	"os", "strings", "textproto", "time", "url", "base64", "tls", "break", "case", "chan", "const",
 	"continue", "default", "defer", "else", "fallthrough", "for", "func", "go", "goto", "if",
@@ -95,6 +96,15 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 	}
 
 	f.WriteString("\tctx, cancel := context.WithTimeout(context.Background(), " + goDuration(q.timeout) + ")\n\tdefer cancel()\n")
+	clientVar := "http.DefaultClient"
+	if q.login != nil {
+		clientVar = "client"
+		g.imports["net/http/cookiejar"] = true
+		f.WriteString("\n\tjar, err " + g.assign("jar", "err") + " cookiejar.New(nil)\n" + goCheck)
+		f.WriteString("\tclient := &http.Client{Jar: jar}\n")
+		g.clientSettings(&f, q)
+		g.goLogin(&f, q.login)
+	}
 	method, ok := goMethods[q.method]
 	if !ok {
 		method = strconv.Quote(q.method)
@@ -110,6 +120,12 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 		}
 		f.WriteString("\treq.Header.Add(" + strconv.Quote(h.name) + ", " + g.expr(h.value, true) + ")\n")
 	}
+	if q.login != nil && q.login.csrf {
+		f.WriteString("\tfor _, c := range jar.Cookies(req.URL) {\n")
+		f.WriteString("\t\tif c.Name == \"csrftoken\" || strings.HasPrefix(c.Name, \"csrftoken.\") {\n")
+		f.WriteString("\t\t\treq.Header.Set(\"X-CSRFToken\", c.Value) // the session's CSRF token\n\t\t}\n\t}\n")
+		g.imports["strings"] = true
+	}
 	if q.bodyKind == bodyMultipart {
 		if q.boundary == "" {
 			f.WriteString("\treq.Header.Set(\"Content-Type\", mw.FormDataContentType())\n")
@@ -117,30 +133,56 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 	}
 	f.WriteString("\n")
 
-	clientVar := "http.DefaultClient"
-	if !q.follow || q.maxRedirects != 10 || q.insecure {
+	if q.login == nil && (!q.follow || q.maxRedirects != 10 || q.insecure) {
 		clientVar = "client"
 		f.WriteString("\tclient := &http.Client{}\n")
-		switch {
-		case !q.follow:
-			f.WriteString("\tclient.CheckRedirect = func(*http.Request, []*http.Request) error {\n\t\treturn http.ErrUseLastResponse // do not follow redirects\n\t}\n")
-		case q.maxRedirects != 10:
-			g.imports["errors"] = true
-			n := strconv.Itoa(q.maxRedirects)
-			f.WriteString("\tclient.CheckRedirect = func(_ *http.Request, via []*http.Request) error {\n\t\tif len(via) >= " + n + " {\n\t\t\treturn errors.New(\"stopped after " + n + " redirects\")\n\t\t}\n\t\treturn nil\n\t}\n")
-		}
-		if q.insecure {
-			g.imports["crypto/tls"] = true
-			f.WriteString("\t// TLS certificate verification is OFF for this request.\n")
-			f.WriteString("\ttransport := http.DefaultTransport.(*http.Transport).Clone()\n")
-			f.WriteString("\ttransport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}\n")
-			f.WriteString("\tclient.Transport = transport\n")
-		}
+		g.clientSettings(&f, q)
 	}
 	f.WriteString("\tresp, err := " + clientVar + ".Do(req)\n" + goCheck)
 	f.WriteString("\tdefer resp.Body.Close()\n\n")
 	f.WriteString("\tfmt.Println(resp.Status)\n\t_, err = io.Copy(os.Stdout, resp.Body)\n\treturn err\n}\n")
+	return g.finish(q, &f), nil
+}
 
+// clientSettings writes the redirect and TLS settings of client.
+func (g *goWriter) clientSettings(f *strings.Builder, q *request) {
+	switch {
+	case !q.follow:
+		f.WriteString("\tclient.CheckRedirect = func(*http.Request, []*http.Request) error {\n\t\treturn http.ErrUseLastResponse // do not follow redirects\n\t}\n")
+	case q.maxRedirects != 10:
+		g.imports["errors"] = true
+		n := strconv.Itoa(q.maxRedirects)
+		f.WriteString("\tclient.CheckRedirect = func(_ *http.Request, via []*http.Request) error {\n\t\tif len(via) >= " + n + " {\n\t\t\treturn errors.New(\"stopped after " + n + " redirects\")\n\t\t}\n\t\treturn nil\n\t}\n")
+	}
+	if q.insecure {
+		g.imports["crypto/tls"] = true
+		f.WriteString("\t// TLS certificate verification is OFF for this request.\n")
+		f.WriteString("\ttransport := http.DefaultTransport.(*http.Transport).Clone()\n")
+		f.WriteString("\ttransport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}\n")
+		f.WriteString("\tclient.Transport = transport\n")
+	}
+}
+
+// goLogin writes the Mist login: POST the credentials as JSON, keep the
+// cookies in the client's jar.
+func (g *goWriter) goLogin(f *strings.Builder, l *login) {
+	g.imports["encoding/json"] = true
+	g.imports["bytes"] = true
+	f.WriteString("\t// Mist login session: log in, then send the session's cookies.\n")
+	creds := "\"email\": " + g.expr(l.email, false) + ", \"password\": " + g.expr(l.password, false)
+	if lit, ok := l.twoFactor.literal(); !ok || lit != "" {
+		creds += ", \"two_factor\": " + g.expr(l.twoFactor, false)
+	}
+	f.WriteString("\tcredentials, err " + g.assign("credentials", "err") + " json.Marshal(map[string]string{" + creds + "})\n" + goCheck)
+	f.WriteString("\tloginReq, err " + g.assign("loginReq", "err") + " http.NewRequestWithContext(ctx, http.MethodPost, " + strconv.Quote(l.url) + ", bytes.NewReader(credentials))\n" + goCheck)
+	f.WriteString("\tloginReq.Header.Set(\"Content-Type\", \"application/json\")\n")
+	f.WriteString("\tloginResp, err " + g.assign("loginResp", "err") + " client.Do(loginReq)\n" + goCheck)
+	f.WriteString("\tloginResp.Body.Close()\n")
+	f.WriteString("\tif loginResp.StatusCode/100 != 2 {\n\t\treturn fmt.Errorf(\"mist login: %s\", loginResp.Status)\n\t}\n\n")
+}
+
+// finish writes the program around the body of run.
+func (g *goWriter) finish(q *request, f *strings.Builder) string {
 	var b strings.Builder
 	b.Grow(f.Len() + 512)
 	b.WriteString(q.preamble("//"))
@@ -155,7 +197,7 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 	}
 	b.WriteString(")\n\nfunc main() {\n\tif err := run(); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc run() error {\n")
 	b.WriteString(f.String())
-	return b.String(), nil
+	return b.String()
 }
 
 const goCheck = "\tif err != nil {\n\t\treturn err\n\t}\n"

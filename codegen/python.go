@@ -116,7 +116,7 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	}
 	hdrs.WriteString("}\n")
 	headersArg := []string{"headers=headers"}
-	if n == 0 {
+	if n == 0 && (q.login == nil || !q.login.csrf) {
 		hdrs.Reset()
 		headersArg = nil
 	}
@@ -202,35 +202,62 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		b.WriteString("# verify=False: TLS certificate verification is OFF for this request.\n")
 		sendKw = append(sendKw, "verify=False")
 	}
-	// requests follows up to 30 redirects; a Session carries another limit.
-	maxRedirs := ""
+	// The request goes out in a Session when one is needed: a login, a
+	// redirect limit other than requests' 30, a prepared request.
+	prepared := len(more) > 0 || keepURL
+	var sess []string // lines inside "with requests.Session() as session:"
 	if q.follow && q.maxRedirects != 10 {
-		maxRedirs = "    session.max_redirects = " + strconv.Itoa(q.maxRedirects) + "\n"
+		sess = append(sess, "session.max_redirects = "+strconv.Itoa(q.maxRedirects))
 	}
-	if len(more) == 0 && !keepURL {
+	if l := q.login; l != nil {
+		var loginKw []string // the timeout and TLS setting, not the redirects
+		for _, k := range sendKw {
+			if strings.HasPrefix(k, "timeout=") || strings.HasPrefix(k, "verify=") {
+				loginKw = append(loginKw, k)
+			}
+		}
+		creds := `"email": ` + w.textExpr(l.email) + `, "password": ` + w.textExpr(l.password)
+		if lit, ok := l.twoFactor.literal(); !ok || lit != "" {
+			creds += `, "two_factor": ` + w.textExpr(l.twoFactor)
+		}
+		sess = append(sess, "# Mist login session: log in, then send the session's cookies.",
+			strings.TrimSuffix(pyCall("login = session.post("+PyStr(l.url), append([]string{"json={" + creds + "}"}, loginKw...)), "\n"),
+			"login.raise_for_status()")
+		if l.csrf {
+			sess = append(sess, `headers["X-CSRFToken"] = next(c.value for c in session.cookies if c.name.split(".")[0] == "csrftoken")`)
+		}
+	}
+	inSession := len(sess) > 0 || prepared
+	if !prepared {
 		call := "requests.request(" + PyStr(q.method) + ", url"
 		if m, ok := pyMethods[q.method]; ok {
 			call = "requests." + m + "(url"
 		}
-		args := append(append(headersArg, kw...), sendKw...)
-		if maxRedirs == "" {
-			b.WriteString(pyCall("response = "+call, args))
-		} else {
-			b.WriteString("with requests.Session() as session:\n" + maxRedirs)
-			b.WriteString("    " + pyCall("response = session."+strings.TrimPrefix(call, "requests."), args))
+		if inSession {
+			call = "session." + strings.TrimPrefix(call, "requests.")
 		}
+		args := append(append(headersArg, kw...), sendKw...)
+		sess = append(sess, strings.TrimSuffix(pyCall("response = "+call, args), "\n"))
 	} else {
 		args := append(append([]string{PyStr(q.method), "url"}, headersArg...), kw...)
-		b.WriteString(strings.TrimSuffix(pyCall("request = requests.Request(", args), "\n") + ".prepare()\n")
+		// prepare_request adds the session's cookies (a login's).
+		sess = append(sess, strings.TrimSuffix(pyCall("request = session.prepare_request(requests.Request(", args), "\n")+")")
 		if keepURL {
-			b.WriteString("request.url = url  # as written: requests would rewrite its path\n")
+			sess = append(sess, "request.url = url  # as written: requests would rewrite its path")
 		}
 		if len(more) > 0 {
-			b.WriteString("request.headers = HTTPHeaderDict(request.headers)\n")
-			b.WriteString("for name, value in more_headers:\n    request.headers.add(name, value)\n")
+			sess = append(sess, "request.headers = HTTPHeaderDict(request.headers)",
+				"for name, value in more_headers:\n    request.headers.add(name, value)")
 		}
-		b.WriteString("with requests.Session() as session:\n" + maxRedirs)
-		b.WriteString("    " + pyCall("response = session.send(request", sendKw))
+		sess = append(sess, strings.TrimSuffix(pyCall("response = session.send(request", sendKw), "\n"))
+	}
+	if inSession {
+		b.WriteString("with requests.Session() as session:\n")
+		for _, chunk := range sess {
+			b.WriteString("    " + strings.ReplaceAll(chunk, "\n", "\n    ") + "\n")
+		}
+	} else {
+		b.WriteString(sess[0] + "\n")
 	}
 	b.WriteString("\nprint(response.status_code, response.reason)\n")
 	if q.printJSON {
