@@ -2,7 +2,6 @@ package sandbox
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"net/http"
@@ -43,10 +42,6 @@ func canSeeOrg(u *user, orgID string) bool {
 		}
 	}
 	return false
-}
-
-func isWrite(r *http.Request) bool {
-	return r.Method != http.MethodGet && r.Method != http.MethodHead
 }
 
 // ---- self, usage, tokens ----
@@ -527,7 +522,7 @@ func (s *Server) handleDeleteWLAN(sc wlanScope) func(http.ResponseWriter, *http.
 func validateWLAN(wl obj) error {
 	ssid, present := wl["ssid"]
 	if !present || ssid == nil {
-		return errors.New("ssid: This field is required.")
+		return required("ssid")
 	}
 	str, ok := ssid.(string)
 	if !ok {

@@ -93,7 +93,7 @@ func (s *Server) parseOrgToken(m obj, create bool) (name string, privs []privile
 	raw, present := m["privileges"]
 	if !present {
 		if create {
-			return "", nil, nil, fmt.Errorf("privileges: This field is required.")
+			return "", nil, nil, required("privileges")
 		}
 	} else {
 		list, ok := raw.([]any)

@@ -50,6 +50,11 @@ func writeNotFound(w http.ResponseWriter, kind, id string) {
 	writeJSON(w, http.StatusNotFound, map[string]string{"id": id, "detail": kind + " " + id + " not found"})
 }
 
+// required is Django REST's error for a missing field, as Mist words it.
+func required(field string) error {
+	return fmt.Errorf("%s: %s", field, "This field is required.")
+}
+
 // errBodyTooLarge is what readBody reports for an oversized body.
 type errBodyTooLarge struct{ limit int64 }
 

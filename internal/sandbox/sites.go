@@ -20,7 +20,7 @@ var readOnlySite = map[string]bool{"id": true, "org_id": true, "created_time": t
 func validateSite(site obj) error {
 	name, ok := site["name"].(string)
 	if _, present := site["name"]; !present || site["name"] == nil {
-		return errors.New("name: This field is required.")
+		return required("name")
 	}
 	if !ok {
 		return fmt.Errorf("name: must be a string, got %s", jsonKind(site["name"]))

@@ -295,15 +295,6 @@ func (s *state) userByID(id string) *user {
 	return nil
 }
 
-func (s *state) userByEmail(email string) *user {
-	for _, u := range s.users {
-		if u.Email == email {
-			return u
-		}
-	}
-	return nil
-}
-
 func (s *state) site(id string) obj {
 	for _, x := range s.sites {
 		if x["id"] == id {
