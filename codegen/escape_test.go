@@ -223,6 +223,9 @@ func FuzzGenerate(f *testing.F) {
 		if kind&128 != 0 {
 			r.MaxRedirects = int(kind)
 		}
+		if len(hname)%2 == 1 {
+			r.Login = &collections.MistLogin{Email: hvalue, Password: body, TwoFactor: hname}
+		}
 		for _, tg := range Targets {
 			code, err := tg.Generate(r, opts)
 			if err != nil {
