@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,6 +79,9 @@ Ctrl+C stops it.`,
 			if err != nil {
 				if strings.Contains(err.Error(), "cookie suffix") {
 					return usageErrorf("--cookie-suffix: %w", err)
+				}
+				if errors.Is(err, syscall.EADDRINUSE) {
+					return fmt.Errorf("%w (another sandbox running? --addr 127.0.0.1:0 picks a free port)", err)
 				}
 				return err
 			}

@@ -7,6 +7,7 @@ import (
 	"crypto/x509"
 	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -202,6 +203,18 @@ func TestSandboxPlainHTTP(t *testing.T) {
 	defer resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("usage: %d", resp.StatusCode)
+	}
+}
+
+func TestSandboxPortInUse(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	code, _, errs := runCmd(t, "sandbox", "--addr", ln.Addr().String(), "--quiet")
+	if code != 1 || !strings.Contains(errs, "--addr 127.0.0.1:0 picks a free port") {
+		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
 
