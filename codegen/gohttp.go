@@ -177,7 +177,7 @@ func (g *goWriter) goLogin(f *strings.Builder, l *login) {
 	f.WriteString("\tloginReq, err " + g.assign("loginReq", "err") + " http.NewRequestWithContext(ctx, http.MethodPost, " + strconv.Quote(l.url) + ", bytes.NewReader(credentials))\n" + goCheck)
 	f.WriteString("\tloginReq.Header.Set(\"Content-Type\", \"application/json\")\n")
 	f.WriteString("\tloginResp, err " + g.assign("loginResp", "err") + " client.Do(loginReq)\n" + goCheck)
-	f.WriteString("\tloginResp.Body.Close()\n")
+	f.WriteString("\tif err := loginResp.Body.Close(); err != nil {\n\t\treturn err\n\t}\n")
 	f.WriteString("\tif loginResp.StatusCode/100 != 2 {\n\t\treturn fmt.Errorf(\"mist login: %s\", loginResp.Status)\n\t}\n\n")
 }
 
