@@ -89,6 +89,9 @@ var DefaultBindings = []Binding{
 	{PaneGlobal, "F1", ActHelp, "help: every key of the focused pane", false},
 	{PaneGlobal, "?", ActHelp, "help: every key of the focused pane", true},
 	{PaneGlobal, "Ctrl+Q", ActQuit, "quit", true},
+	{PaneGlobal, "Ctrl+P", ActPalette, "command palette: any action or request by name", true},
+	{PaneGlobal, "Ctrl+H", ActHistory, "history of the requests sent", false},
+	{PaneGlobal, "F6", ActVars, "variables: each value and where it comes from", false},
 
 	{PaneTree, "Enter", ActEditRow, "open the request / open or close the folder", true},
 	{PaneTree, "n", ActNewRequest, "new request", true},
@@ -102,6 +105,7 @@ var DefaultBindings = []Binding{
 	{PaneTree, "d", ActDelete, "delete (asks first)", true},
 	{PaneTree, "Delete", ActDelete, "delete (asks first)", false},
 	{PaneTree, "u", ActUndo, "undo the last delete", false},
+	{PaneTree, "/", ActFilter, "filter: type to narrow (name, method, URL)", true},
 
 	{PaneEditor, "Ctrl+T", ActMethod, "method (any method can be typed)", false},
 	{PaneEditor, "Ctrl+L", ActURL, "edit the URL", true},
@@ -114,12 +118,25 @@ var DefaultBindings = []Binding{
 	{PaneEditor, "k", ActBodyKind, "body kind", false},
 	{PaneEditor, "f", ActFormatJSON, "format the JSON body", false},
 	{PaneEditor, "v", ActResolved, "show the resolved URL", false},
+	{PaneEditor, "e", ActExtEdit, "edit the body in $VISUAL or $EDITOR", false},
+	{PaneEditor, "D", ActExtDesc, "edit the description in $VISUAL or $EDITOR", false},
 
 	{PaneResponse, "]", ActNextTab, "next tab (body, headers, timing, code)", true},
 	{PaneResponse, "[", ActPrevTab, "previous tab", false},
 	{PaneResponse, "l", ActCodeLang, "code: next language", true},
 	{PaneResponse, "s", ActSecrets, "code: secrets inline / as env reads", false},
-	{PaneResponse, "y", ActCopy, "copy the code or the body", true},
+	{PaneResponse, "y", ActCopy, "copy the code, the body or its jq result", true},
+	{PaneResponse, "/", ActBodySearch, "body: search (n next, N previous)", true},
+	{PaneResponse, "n", ActBodyNext, "body: next match", false},
+	{PaneResponse, "N", ActBodyPrev, "body: previous match", false},
+	{PaneResponse, "|", ActBodyFilter, "body: jq filter, live (Esc clears it)", true},
+	{PaneResponse, "w", ActBodySave, "body: save to a file", false},
+	{PaneResponse, "p", ActPager, "body: view in $PAGER", false},
+	{PaneResponse, "j", ActBodyDown, "scroll down", false},
+	{PaneResponse, "k", ActBodyUp, "scroll up", false},
+	{PaneResponse, " ", ActBodyPgDn, "page down", false},
+	{PaneResponse, "g", ActBodyTop, "top", false},
+	{PaneResponse, "G", ActBodyBottom, "bottom", false},
 }
 
 // Keymap dispatches keys to actions per pane.
@@ -292,6 +309,14 @@ func shortHelp(b Binding) string {
 		return "lang"
 	case ActCopy:
 		return "copy"
+	case ActPalette:
+		return "palette"
+	case ActFilter:
+		return "filter"
+	case ActBodySearch:
+		return "search"
+	case ActBodyFilter:
+		return "jq"
 	}
 	return string(b.Action)
 }

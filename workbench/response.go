@@ -91,7 +91,7 @@ func (r *responsePane) focus() {
 	case tabCode:
 		r.w.app.SetFocus(r.code)
 	default:
-		r.w.app.SetFocus(r.body)
+		r.w.app.SetFocus(r.w.bodyFocus())
 	}
 }
 
@@ -129,6 +129,7 @@ func (r *responsePane) clear() {
 		r.resp.Close()
 	}
 	r.resp, r.plainBody = nil, ""
+	r.w.clearBody()
 	r.summary = "[::d]Ctrl+R sends[::-]"
 	// Until there is a response, the body area teaches what the request does.
 	r.body.SetText("")
@@ -149,6 +150,7 @@ func (r *responsePane) sending(req *collections.Resolved) {
 
 func (r *responsePane) showError(err error) {
 	r.summary = "[red]no response[-]"
+	r.w.clearBody()
 	r.body.SetWrap(true)
 	r.body.SetText("[red]" + Safe(err.Error()) + "[-]")
 	r.body.ScrollToBeginning()
@@ -199,6 +201,7 @@ func (r *responsePane) show(resp *send.Response, body renderedBody, redact func(
 	r.body.SetWrap(false)
 	r.body.SetText(text)
 	r.body.ScrollToBeginning()
+	r.w.showBody(resp, body, redact)
 
 	var hb strings.Builder
 	fmt.Fprintf(&hb, "[::d]%s %s[::-]\n", Safe(resp.Proto), Safe(resp.Status()))

@@ -44,6 +44,9 @@ type Config struct {
 	History *history.Store
 	// Keys overrides the default key table (nil: DefaultBindings).
 	Keys *Keymap
+	// KeyErrors are the bad entries of the user's key config (LoadKeymap),
+	// shown at start.
+	KeyErrors []error
 }
 
 // Run shows the workbench until the user quits or ctx ends.
@@ -73,6 +76,7 @@ type Workbench struct {
 	tree   *treePane
 	editor *editorPane
 	resp   *responsePane
+	power  *powerLayer
 
 	// modal is the name of the open dialog page ("" when none) and
 	// modalBack what had focus before it.
@@ -123,6 +127,7 @@ func New(cfg Config) (*Workbench, error) {
 		w.app.SetScreen(cfg.Screen)
 	}
 	w.build()
+	w.buildPower()
 	if cfg.Open != "" {
 		req, _, err := s.Coll.Find(cfg.Open)
 		if err != nil {
@@ -251,6 +256,9 @@ func (w *Workbench) capture(ev *tcell.EventKey) *tcell.EventKey {
 	}
 	w.statusMsg = ""
 	name := KeyName(ev)
+	if out, done := w.powerCapture(ev, name); done {
+		return out
+	}
 	if w.modal != "" {
 		// Dialogs handle their own keys; only a send in flight can still be
 		// cancelled.
@@ -308,6 +316,9 @@ func isFunctionKey(ev *tcell.EventKey) bool {
 
 // do runs an action; false lets the key through to the widget.
 func (w *Workbench) do(pane Pane, act Action) bool {
+	if w.powerDo(pane, act) {
+		return true
+	}
 	switch act {
 	case ActSend:
 		w.send()

@@ -1,0 +1,144 @@
+package workbench
+
+import (
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/mistbench/mistbench/workbench/widgets"
+)
+
+// The power layer's actions (issue 8). Their keys are rows of the one
+// table, DefaultBindings, so help, footer, palette and config see them.
+const (
+	ActPalette    Action = "palette"
+	ActHistory    Action = "history"
+	ActVars       Action = "variables"
+	ActFilter     Action = "filter"
+	ActExtEdit    Action = "edit-in-editor"
+	ActExtDesc    Action = "edit-description"
+	ActPager      Action = "pager"
+	ActBodyDown   Action = Action(widgets.BodyDown)
+	ActBodyUp     Action = Action(widgets.BodyUp)
+	ActBodyPgDn   Action = Action(widgets.BodyPageDown)
+	ActBodyPgUp   Action = Action(widgets.BodyPageUp)
+	ActBodyTop    Action = Action(widgets.BodyTop)
+	ActBodyBottom Action = Action(widgets.BodyBottom)
+	ActBodySearch Action = Action(widgets.BodySearch)
+	ActBodyNext   Action = Action(widgets.BodyNext)
+	ActBodyPrev   Action = Action(widgets.BodyPrev)
+	ActBodyFilter Action = Action(widgets.BodyFilter)
+	ActBodySave   Action = Action(widgets.BodySave)
+)
+
+// powerLayer holds the widgets of the power layer and their state.
+type powerLayer struct {
+	w *Workbench
+
+	body *bodyPane
+	tree *treeFilter
+	ext  widgets.External
+
+	// onBody, when set (tests), hears what the body view finished:
+	// "indexed", "filtered".
+	onBody func(what string)
+}
+
+// buildPower adds the power layer to a built workbench.
+func (w *Workbench) buildPower() {
+	p := &powerLayer{w: w}
+	w.power = p
+	p.body = newBodyPane(w)
+	p.tree = newTreeFilter(w)
+	// Paste reaches the root first: a curl command pasted into the URL
+	// field becomes the request (see power_curl.go).
+	w.app.SetRoot(pasteRoot{Pages: w.pages, w: w}, true).SetFocus(w.tree.view)
+	if len(w.cfg.KeyErrors) > 0 {
+		w.setError(w.cfg.KeyErrors[0])
+	}
+}
+
+// powerCapture runs before the key table: it gives the body view's prompt
+// every key, lets j/k/g/G move in pick lists, and maps Backspace (what
+// terminals send for Ctrl+H) to Ctrl+H outside text fields. done means
+// the returned event is final.
+func (w *Workbench) powerCapture(ev *tcell.EventKey, name string) (*tcell.EventKey, bool) {
+	p := w.power
+	if p == nil {
+		return ev, false
+	}
+	focused := w.app.GetFocus()
+	if w.modal != "" {
+		if _, ok := focused.(*tview.List); ok && w.modal == "pick" && ev.Modifiers() == 0 {
+			if k, ok := vimKey(ev.Rune()); ok && ev.Key() == tcell.KeyRune {
+				return tcell.NewEventKey(k, 0, tcell.ModNone), true
+			}
+		}
+		return ev, false
+	}
+	if focused == p.body.view && p.body.view.Prompting() {
+		return ev, true
+	}
+	if (name == "Backspace" || name == "Ctrl+Backspace") && !isTextEntry(focused) {
+		if act, ok := w.keys.Lookup(w.currentPane(), "Ctrl+H"); ok && w.do(w.currentPane(), act) {
+			return nil, true
+		}
+	}
+	return ev, false
+}
+
+// vimKey maps j, k, g, G to the keys lists know.
+func vimKey(r rune) (tcell.Key, bool) {
+	switch r {
+	case 'j':
+		return tcell.KeyDown, true
+	case 'k':
+		return tcell.KeyUp, true
+	case 'g':
+		return tcell.KeyHome, true
+	case 'G':
+		return tcell.KeyEnd, true
+	}
+	return 0, false
+}
+
+// powerDo runs the power layer's actions; false hands act to the core.
+func (w *Workbench) powerDo(pane Pane, act Action) bool {
+	p := w.power
+	if p == nil {
+		return false
+	}
+	switch act {
+	case ActPalette:
+		w.palette()
+		return true
+	case ActHistory:
+		w.historyView()
+		return true
+	case ActVars:
+		w.varsView()
+		return true
+	}
+	switch pane {
+	case PaneTree:
+		if act == ActFilter {
+			p.tree.start()
+			return true
+		}
+	case PaneEditor:
+		switch act {
+		case ActExtEdit:
+			w.editBodyExternal()
+			return true
+		case ActExtDesc:
+			w.editDescriptionExternal()
+			return true
+		}
+	case PaneResponse:
+		if act == ActPager {
+			w.pageBody()
+			return true
+		}
+		return p.body.do(act)
+	}
+	return false
+}
