@@ -92,6 +92,6 @@ func (w *Workbench) pageBody() {
 		err = w.power.ext.PageText(w.app, p.plain, ext)
 	}
 	if err != nil {
-		w.setError(fmt.Errorf("paging the body with %s: %w", strings.Fields(w.power.ext.Pager()+" less")[0], err))
+		w.setError(fmt.Errorf("paging the body with %s: %w", strings.Fields(w.power.ext.Pager() + " less")[0], err))
 	}
 }
