@@ -49,7 +49,7 @@ the import is added to it as a new folder, and nothing in it is removed.
 --dry-run prints the report and writes nothing.`,
 		Example: `  mistbench import postman Mist.postman_collection.json -o ./mist
   mistbench import openapi ../shared/mist/mist.openapi.yaml -o ./mist-api
-  mistbench import curl "curl https://api.mist.com/api/v1/self -H 'Authorization: Token $T'" -o ./mist
+  mistbench import curl 'curl https://api.mist.com/api/v1/self -H "Authorization: Token $MIST_TOKEN"' -o ./mist
   mistbench import har session.har -o ./recorded`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -216,7 +216,7 @@ new or empty); without it the request is printed in the collection format.`,
 				_, err := io.Out.Write(collections.MarshalRequest(req))
 				return err
 			}
-			return addRequest(io, req, rep, &f)
+			return addRequest(io, req, rep, &f, shellVars(warns))
 		},
 	}
 	cmd.Flags().StringVarP(&f.out, "output", "o", "", "collection directory to add the request to (created if new or empty)")
@@ -256,7 +256,7 @@ func defaultCurlName(r *collections.Request) string {
 
 // addRequest adds one request to the collection in f.out, creating it when
 // the directory is new or empty.
-func addRequest(io streams, req *collections.Request, rep *collections.ImportReport, f *importFlags) error {
+func addRequest(io streams, req *collections.Request, rep *collections.ImportReport, f *importFlags, envVars []string) error {
 	var c *collections.Collection
 	if hasCollection(f.out) {
 		var err error
@@ -279,7 +279,32 @@ func addRequest(io streams, req *collections.Request, rep *collections.ImportRep
 		}
 		c = &collections.Collection{Name: filepath.Base(filepath.Clean(f.out)), Items: []collections.Item{req}, Dir: f.out}
 	}
+	// $NAME in the command read the shell's environment: {{NAME}} does the
+	// same, as a secret variable supplied by the environment variable NAME.
+	for _, name := range envVars {
+		defined := false
+		for _, v := range c.Variables {
+			defined = defined || v.Key == name
+		}
+		if !defined {
+			c.Variables = append(c.Variables, collections.Variable{Key: name, Secret: true, Env: name, Description: "from the shell variable $" + name + " of an imported curl command"})
+			rep.Convert("variable", "$%s: the variable {{%s}} reads the environment variable %s", name, name, name)
+		}
+	}
 	return saveImport(io, c, rep, f, 1)
+}
+
+// shellVars picks the names of shell variables out of curl.Parse's warnings.
+func shellVars(warns []string) []string {
+	var out []string
+	for _, w := range warns {
+		if rest, ok := strings.CutPrefix(w, "shell variable $"); ok {
+			if name, _, ok := strings.Cut(rest, " "); ok {
+				out = append(out, name)
+			}
+		}
+	}
+	return out
 }
 
 // finishImport writes an imported collection to f.out (or merges it).

@@ -161,6 +161,31 @@ func TestImportCurl(t *testing.T) {
 		t.Fatalf("second: %d %s", code, errs)
 	}
 	noFileHolds(t, dir, "pw")
+	// $MIST_TOKEN becomes a secret variable read from the environment.
+	code, _, errs = runIn(t, "", "import", "curl", `curl -H "Authorization: Token $MIST_TOKEN" http://127.0.0.1:9/api/v1/self`, "-o", dir, "--name", "Self")
+	if code != 0 {
+		t.Fatalf("env var: %d %s", code, errs)
+	}
+	ec, err := collections.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	self, path, err := ec.Find("Self")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := ec.Resolve(self, path, collections.Scope{Getenv: func(k string) string {
+		if k == "MIST_TOKEN" {
+			return "from-env"
+		}
+		return ""
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := res.HeaderValue("Authorization"); v != "Token from-env" {
+		t.Errorf("Authorization = %q", v)
+	}
 	code, out, _ = runIn(t, "", "ls", dir)
 	if code != 0 || !strings.Contains(out, "Rename") || !strings.Contains(out, "GET x") {
 		t.Errorf("ls: %s", out)
