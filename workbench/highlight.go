@@ -8,11 +8,10 @@ import (
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
-	"github.com/alecthomas/chroma/v2/lexers"
-	"github.com/alecthomas/chroma/v2/styles"
 	"github.com/rivo/tview"
 
 	"github.com/mistbench/mistbench/internal/termsafe"
+	"github.com/mistbench/mistbench/workbench/syntax"
 )
 
 // highlightLimit is the largest body that is pretty-printed and
@@ -83,13 +82,10 @@ func RenderBody(contentType string, body []byte) string {
 	return Highlight(lang, text)
 }
 
-// codeStyle is the chroma style used for bodies and code.
-var codeStyle = styles.Get("monokai")
-
 // Highlight colours text in language lang (a chroma lexer name) as tview
 // text. Every token is sanitised and escaped first.
 func Highlight(lang, text string) string {
-	lexer := lexers.Get(lang)
+	lexer := syntax.Lexer(lang)
 	if lexer == nil {
 		return Safe(text)
 	}
@@ -100,7 +96,7 @@ func Highlight(lang, text string) string {
 	var b strings.Builder
 	b.Grow(len(text) * 2)
 	for tok := it(); tok != chroma.EOF; tok = it() {
-		entry := codeStyle.Get(tok.Type)
+		entry := syntax.Style().Get(tok.Type)
 		val := Safe(tok.Value)
 		if entry.Colour.IsSet() && tok.Type != chroma.Text && tok.Type != chroma.TextWhitespace {
 			fmt.Fprintf(&b, "[%s]%s[-]", entry.Colour.String(), val)
