@@ -223,6 +223,9 @@ func runDemo(ctx context.Context, io streams, dir string, headless, reset bool) 
 		}
 	}
 	rn, err := sandbox.Start(ctx, sandbox.Config{Addr: "127.0.0.1:0", Options: sandbox.Options{DataDir: dataDir}})
+	if errors.Is(err, sandbox.ErrDataInUse) {
+		return fmt.Errorf("another mistbench demo is running (its sandbox holds %s): use that one, or close it first: %w", dataDir, err)
+	}
 	if err != nil {
 		return fmt.Errorf("starting the sandbox: %w", err)
 	}

@@ -13,6 +13,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/mistbench/mistbench/internal/sandbox"
 )
 
 func TestDemoHeadlessSeedWalk(t *testing.T) {
@@ -79,6 +81,20 @@ func TestDemoHeadlessSeedWalk(t *testing.T) {
 	code, out, errs = runCmd(t, "demo", "--reset")
 	if code != 0 || !strings.Contains(out, "3 item(s): Bluefin-Guest, Bluefin-Staff, Bluefin-POS") {
 		t.Errorf("demo --reset: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+func TestDemoWhileAnotherRuns(t *testing.T) {
+	home := t.TempDir()
+	t.Setenv("MISTBENCH_HOME", home)
+	other, err := sandbox.New(sandbox.Options{DataDir: filepath.Join(home, "demo", "sandbox")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	code, _, errs := runCmd(t, "demo")
+	if code != 1 || !strings.Contains(errs, "another mistbench demo is running") {
+		t.Fatalf("exit %d: %s", code, errs)
 	}
 }
 

@@ -131,6 +131,7 @@ func FuzzLoadState(f *testing.F) {
 		if err != nil {
 			return
 		}
+		defer s.Close()
 		for _, rq := range []struct{ method, path, body string }{
 			{"GET", "/api/v1/self", ""},
 			{"GET", "/api/v1/orgs/o/sites", ""},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -47,6 +48,7 @@ func newTestServer(t *testing.T, opts Options) (*Server, *httptest.Server) {
 		t.Fatal(err)
 	}
 	ts := httptest.NewServer(s)
+	t.Cleanup(s.Close)
 	t.Cleanup(ts.Close)
 	return s, ts
 }
@@ -612,11 +614,12 @@ func TestConcurrentCreates(t *testing.T) {
 
 func TestPersistence(t *testing.T) {
 	dir := t.TempDir()
-	_, ts := newTestServer(t, Options{DataDir: dir})
+	s1, ts := newTestServer(t, Options{DataDir: dir})
 	c := newClient(t, ts, "test-token")
 	c.must(200, "PUT", "/api/v1/sites/"+SeedSiteID+"/wlans/"+SeedWLANID, `{"ssid":"Kept"}`)
 	created := c.must(200, "POST", "/api/v1/self/apitokens", `{"name":"kept"}`).obj()
 	ts.Close()
+	s1.Close()
 
 	raw, err := os.ReadFile(filepath.Join(dir, StateFile))
 	if err != nil {
@@ -629,17 +632,21 @@ func TestPersistence(t *testing.T) {
 		t.Fatalf("state file mode %v", st.Mode())
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Fatalf("data dir holds %d entries (temporary files left?)", len(entries))
+	for _, e := range entries {
+		if e.Name() != StateFile && e.Name() != ".lock" {
+			t.Fatalf("data dir holds %s (a temporary file left?)", e.Name())
+		}
 	}
 
-	_, ts2 := newTestServer(t, Options{DataDir: dir})
+	s2, ts2 := newTestServer(t, Options{DataDir: dir})
 	c2 := newClient(t, ts2, "test-token")
 	if got := c2.must(200, "GET", "/api/v1/sites/"+SeedSiteID+"/wlans/"+SeedWLANID, "").obj(); got["ssid"] != "Kept" || got["vlan_id"] != float64(30) {
 		t.Fatalf("after restart = %v", got)
 	}
 	c2.token = created["key"].(string)
 	c2.must(200, "GET", "/api/v1/self", "")
+	ts2.Close()
+	s2.Close()
 
 	// A hand-edited state that would break the handlers is refused.
 	os.WriteFile(filepath.Join(dir, StateFile), []byte(`{"version":1,"org":{"id":"o"},"wlans":[{"org_id":"o"}]}`), 0o600)
@@ -652,6 +659,42 @@ func TestPersistence(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), StateFile) || !strings.Contains(err.Error(), "line 2") {
 		t.Fatalf("damaged state: %v", err)
 	}
+}
+
+func TestDataDirLocked(t *testing.T) {
+	dir := t.TempDir()
+	a, err := New(Options{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := New(Options{DataDir: dir}); !errors.Is(err, ErrDataInUse) || !strings.Contains(err.Error(), dir) {
+		t.Fatalf("a second sandbox on the same data: %v", err)
+	}
+	a.Close()
+	b, err := New(Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("after Close: %v", err)
+	}
+	b.Close()
+	// Start releases it on stop, and on a failed start.
+	ctx, cancel := context.WithCancel(context.Background())
+	rn, err := Start(ctx, Config{Addr: "127.0.0.1:0", Options: Options{DataDir: dir}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Start(ctx, Config{Addr: "127.0.0.1:0", Options: Options{DataDir: dir}}); !errors.Is(err, ErrDataInUse) {
+		t.Fatalf("second Start: %v", err)
+	}
+	cancel()
+	rn.Wait()
+	if _, err := Start(context.Background(), Config{Addr: "256.0.0.1:0", Options: Options{DataDir: dir}}); err == nil {
+		t.Fatal("listening on a bad address worked")
+	}
+	c, err := New(Options{DataDir: dir})
+	if err != nil {
+		t.Fatalf("after a failed Start: %v", err)
+	}
+	c.Close()
 }
 
 func TestStartTLS(t *testing.T) {

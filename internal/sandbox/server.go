@@ -126,6 +126,15 @@ func New(opts Options) (*Server, error) {
 func (s *Server) sessionCookie() string { return "sessionid" + s.opts.CookieSuffix }
 func (s *Server) csrfCookie() string    { return "csrftoken" + s.opts.CookieSuffix }
 
+// Close releases the data directory for another sandbox. The server must
+// not serve after it.
+func (s *Server) Close() {
+	if s.st.release != nil {
+		s.st.release()
+		s.st.release = nil
+	}
+}
+
 // Token returns the API token the sandbox accepts for the seeded admin.
 func (s *Server) Token() string { return s.token }
 

@@ -49,11 +49,16 @@ type Running struct {
 // Start listens on cfg.Addr and serves the sandbox until ctx is cancelled
 // or Close is called. Without a data directory the certificate's PEM copy
 // goes to a temporary directory that Close removes.
-func Start(ctx context.Context, cfg Config) (*Running, error) {
+func Start(ctx context.Context, cfg Config) (rn *Running, err error) {
 	s, err := New(cfg.Options)
 	if err != nil {
 		return nil, err
 	}
+	defer func() {
+		if err != nil {
+			s.Close() // release the data directory
+		}
+	}()
 	addr := cfg.Addr
 	if addr == "" {
 		addr = "127.0.0.1:0"
@@ -63,7 +68,7 @@ func Start(ctx context.Context, cfg Config) (*Running, error) {
 	if err != nil {
 		return nil, fmt.Errorf("sandbox: %w", err)
 	}
-	rn := &Running{Server: s, Host: ln.Addr().String(), stopped: make(chan struct{}), served: make(chan struct{})}
+	rn = &Running{Server: s, Host: ln.Addr().String(), stopped: make(chan struct{}), served: make(chan struct{})}
 	rn.srv = &http.Server{
 		Handler:           s,
 		ReadHeaderTimeout: 10 * time.Second,
@@ -127,6 +132,7 @@ func (rn *Running) Close() error {
 		defer cancel()
 		rn.closeErr = rn.srv.Shutdown(ctx)
 		<-rn.served
+		rn.Server.Close()
 		if rn.tempDir != "" {
 			os.RemoveAll(rn.tempDir)
 		}

@@ -81,7 +81,8 @@ type state struct {
 	users     []*user
 	tokens    []*apiToken
 
-	file string // "" keeps the state in memory only
+	file    string // "" keeps the state in memory only
+	release func() // unlocks the data directory (nil: none)
 
 	// Group commit of the data file: a change bumps wanted and waits until
 	// a write that started after it (written >= its number) is done; one
@@ -130,6 +131,23 @@ func loadState(dir string) (*state, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("sandbox data directory: %w", err)
 	}
+	release, err := lockDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	s, err := loadLocked(dir)
+	if err != nil {
+		release()
+		return nil, err
+	}
+	s.release = release
+	return s, nil
+}
+
+// ErrDataInUse says another sandbox holds the data directory.
+var ErrDataInUse = errors.New("data directory in use")
+
+func loadLocked(dir string) (*state, error) {
 	file := filepath.Join(dir, StateFile)
 	b, err := os.ReadFile(file)
 	if errors.Is(err, os.ErrNotExist) {
