@@ -76,8 +76,8 @@ func MistStarter() *Collection {
 		"{\n  \"name\": \"mistbench\"\n}\n")
 	createToken.Captures = []Capture{{Var: "apitoken", JQ: ".key"}, {Var: "apitoken_id", JQ: ".id"}}
 	deleteToken := &Request{Name: "Delete API token", Method: "DELETE", URL: "https://{{host}}/api/v1/self/apitokens/:apitoken_id",
-		Description: "Deletes a user API token. Needs apitoken_id (Create API token fills it; List API tokens shows them all).",
-		PathVars:    []Param{{Key: "apitoken_id", Value: "{{apitoken_id}}", Description: "the token's id (not its key)"}}, Expect: Expect{Status: []int{200}}}
+		Description: "Deletes a user API token. Set delete_apitoken_id to the id of the token to delete (List API tokens shows them; Create API token fills apitoken_id with the newest).\nIt has its own variable so that running the whole folder never deletes the token it is using.",
+		PathVars:    []Param{{Key: "apitoken_id", Value: "{{delete_apitoken_id}}", Description: "the token's id (not its key)"}}, Expect: Expect{Status: []int{200}}}
 
 	login := withBody("POST", "Log in", "/api/v1/login",
 		"Starts a browser-style session with email and password instead of a token. The answer sets the sessionid and csrftoken cookies; every later POST/PUT/DELETE of the session must send X-CSRFToken.\nIf the account has two-factor authentication, the answer says two_factor_required: send Two-factor next.\nTo use a session for every request, set the collection's auth to mist-login instead.",
@@ -136,6 +136,7 @@ func MistStarter() *Collection {
 			{Key: "wlan_id", Description: "filled by WLANs/List site WLANs or Create WLAN"},
 			{Key: "org_wlan_id", Description: "filled by Org WLANs/List org WLANs"},
 			{Key: "apitoken_id", Description: "filled by Auth/Create API token"},
+			{Key: "delete_apitoken_id", Description: "the id of a token Auth/Delete API token deletes: set it by hand"},
 			{Key: "email", Description: "your Mist login, for Auth/Log in"},
 			{Key: "password", Secret: true, Env: "MIST_PASSWORD", Description: "your Mist password, for Auth/Log in"},
 			{Key: "two_factor", Description: "the code of your authenticator app, for Auth/Two-factor"},

@@ -14,6 +14,8 @@ import (
 	"os/signal"
 
 	"github.com/spf13/cobra"
+
+	"github.com/mistbench/mistbench/internal/termsafe"
 )
 
 // Exit codes.
@@ -69,11 +71,13 @@ func run(ctx context.Context, args []string, io streams) int {
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil && ee.err.Error() != "" {
-			fmt.Fprintln(io.Err, "mistbench:", ee.err)
+			fmt.Fprintln(io.Err, "mistbench:", termsafe.String(ee.err.Error()))
 		}
 		return ee.code
 	}
-	fmt.Fprintln(io.Err, "mistbench:", err)
+	// Errors can quote a server, a file or a name: never let them reach
+	// the terminal as control sequences.
+	fmt.Fprintln(io.Err, "mistbench:", termsafe.String(err.Error()))
 	if isFlagError(err) {
 		return exitUsage
 	}
