@@ -106,6 +106,8 @@ var DefaultBindings = []Binding{
 	{PaneTree, "Delete", ActDelete, "delete (asks first)", false},
 	{PaneTree, "u", ActUndo, "undo the last delete", false},
 	{PaneTree, "/", ActFilter, "filter: type to narrow (name, method, URL)", true},
+	{PaneTree, "g", ActTop, "first row", false},
+	{PaneTree, "G", ActBottom, "last row", false},
 
 	{PaneEditor, "Ctrl+T", ActMethod, "method (any method can be typed)", false},
 	{PaneEditor, "Ctrl+L", ActURL, "edit the URL", true},

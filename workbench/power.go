@@ -17,6 +17,8 @@ const (
 	ActExtEdit    Action = "edit-in-editor"
 	ActExtDesc    Action = "edit-description"
 	ActPager      Action = "pager"
+	ActTop        Action = "top"
+	ActBottom     Action = "bottom"
 	ActBodyDown   Action = Action(widgets.BodyDown)
 	ActBodyUp     Action = Action(widgets.BodyUp)
 	ActBodyPgDn   Action = Action(widgets.BodyPageDown)
@@ -120,8 +122,13 @@ func (w *Workbench) powerDo(pane Pane, act Action) bool {
 	}
 	switch pane {
 	case PaneTree:
-		if act == ActFilter {
+		switch act {
+		case ActFilter:
 			p.tree.start()
+			return true
+		case ActTop, ActBottom:
+			// tview's TreeView only scrolls on g/G; these move the cursor.
+			w.tree.moveEnd(act == ActBottom)
 			return true
 		}
 	case PaneEditor:

@@ -144,3 +144,27 @@ func (f *treeFilter) apply(q string) {
 	}
 	t.root.SetTitle(fmt.Sprintf(" Collection: %d of %d ", len(matches), len(f.reqs)))
 }
+
+// moveEnd moves the tree's cursor to its first or last visible row.
+func (t *treePane) moveEnd(last bool) {
+	var target *tview.TreeNode
+	var walk func(n *tview.TreeNode)
+	walk = func(n *tview.TreeNode) {
+		for _, c := range n.GetChildren() {
+			target = c
+			if !last {
+				return
+			}
+			if c.IsExpanded() {
+				walk(c)
+			}
+		}
+	}
+	if root := t.view.GetRoot(); root != nil {
+		walk(root)
+	}
+	if target != nil {
+		t.view.SetCurrentNode(target)
+		t.w.s.Selected, _ = target.GetReference().(collections.Item)
+	}
+}
