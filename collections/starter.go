@@ -136,7 +136,6 @@ func MistStarter() *Collection {
 			{Key: "wlan_id", Description: "filled by WLANs/List site WLANs or Create WLAN"},
 			{Key: "org_wlan_id", Description: "filled by Org WLANs/List org WLANs"},
 			{Key: "apitoken_id", Description: "filled by Auth/Create API token"},
-			{Key: "delete_apitoken_id", Description: "the id of a token Auth/Delete API token deletes: set it by hand"},
 			{Key: "email", Description: "your Mist login, for Auth/Log in"},
 			{Key: "password", Secret: true, Env: "MIST_PASSWORD", Description: "your Mist password, for Auth/Log in"},
 			{Key: "two_factor", Description: "the code of your authenticator app, for Auth/Two-factor"},

@@ -195,11 +195,7 @@ func TestEngineTokenCreateThenUse(t *testing.T) {
 	}
 	// Delete takes its id from delete_apitoken_id, set by hand so running
 	// the folder never deletes the token in use.
-	for i := range b.c.Variables {
-		if b.c.Variables[i].Key == "delete_apitoken_id" {
-			b.c.Variables[i].Value = created["id"].(string)
-		}
-	}
+	b.c.Variables = append(b.c.Variables, collections.Variable{Key: "delete_apitoken_id", Value: created["id"].(string)})
 	b.must(200, "Auth/Delete API token")
 	// apitoken still holds the deleted key.
 	if v := b.must(401, "Auth/Who am I"); detail(v) != "Invalid token." {
