@@ -80,6 +80,7 @@ var DefaultBindings = []Binding{
 	{PaneGlobal, "Esc", ActCancel, "cancel the request in flight", false},
 	{PaneGlobal, "Ctrl+S", ActSave, "save the collection", true},
 	{PaneGlobal, "Ctrl+E", ActEnv, "switch environment", true},
+	{PaneGlobal, "Ctrl+P", ActPalette, "command palette: any action or request by name", true},
 	{PaneGlobal, "Tab", ActNextPane, "next pane", true},
 	{PaneGlobal, "Backtab", ActPrevPane, "previous pane", false},
 	{PaneGlobal, "Alt+1", ActFocusTree, "focus the tree", false},
@@ -89,7 +90,6 @@ var DefaultBindings = []Binding{
 	{PaneGlobal, "F1", ActHelp, "help: every key of the focused pane", false},
 	{PaneGlobal, "?", ActHelp, "help: every key of the focused pane", true},
 	{PaneGlobal, "Ctrl+Q", ActQuit, "quit", true},
-	{PaneGlobal, "Ctrl+P", ActPalette, "command palette: any action or request by name", true},
 	{PaneGlobal, "Ctrl+H", ActHistory, "history of the requests sent", false},
 	{PaneGlobal, "F6", ActVars, "variables: each value and where it comes from", false},
 

@@ -246,7 +246,7 @@ func runDemo(ctx context.Context, io streams, dir string, headless, reset bool) 
 		if _, _, err := c.Find(open); err != nil {
 			open = "" // a collection of the user's own, without the starter's requests
 		}
-		err := workbench.Run(ctx, workbench.Config{Collection: c, Env: demoEnv, Secrets: store, RootCAs: rn.Cert.Pool, Open: open})
+		err := workbench.Run(ctx, withUserState(workbench.Config{Collection: c, Env: demoEnv, Secrets: store, RootCAs: rn.Cert.Pool, Open: open}))
 		if err != nil {
 			return err
 		}

@@ -45,7 +45,7 @@ func runWorkbench(cmd *cobra.Command, io streams, args []string) error {
 		return fmt.Errorf("opening the history: %w", err)
 	}
 	env := defaultEnv(c)
-	return workbench.Run(cmd.Context(), workbench.Config{Collection: c, Env: env, Secrets: store, History: hist})
+	return workbench.Run(cmd.Context(), withUserState(workbench.Config{Collection: c, Env: env, Secrets: store, History: hist}))
 }
 
 func workbenchDir(args []string) (string, error) {
