@@ -113,11 +113,11 @@ func (t *treePane) refreshItem(it collections.Item) {
 func (t *treePane) label(it collections.Item, n *tview.TreeNode) string {
 	switch it := it.(type) {
 	case *collections.Folder:
-		arrow := "▾ "
-		if !n.IsExpanded() {
-			arrow = "▸ "
+		if n.IsExpanded() {
+			return "▾ " + Safe(it.Name)
 		}
-		return arrow + Safe(it.Name)
+		// A closed folder says how much it holds.
+		return fmt.Sprintf("▸ %s [::d](%d)[::-]", Safe(it.Name), countRequests(it.Items))
 	case *collections.Request:
 		m := strings.ToUpper(strings.TrimSpace(it.Method))
 		if it == t.w.s.Orig && t.w.s.Draft != nil {
@@ -421,4 +421,17 @@ func treeKeys(ev *tcell.EventKey) *tcell.EventKey {
 		return tcell.NewEventKey(tcell.KeyUp, 0, tcell.ModNone)
 	}
 	return ev
+}
+
+func countRequests(items []collections.Item) int {
+	n := 0
+	for _, it := range items {
+		switch it := it.(type) {
+		case *collections.Request:
+			n++
+		case *collections.Folder:
+			n += countRequests(it.Items)
+		}
+	}
+	return n
 }
