@@ -188,3 +188,22 @@ func TestGoldenSnippetsParse(t *testing.T) {
 		t.Errorf("python3 compile: %v\n%s", err, out)
 	}
 }
+
+func TestSecretEnvNamesPrecedence(t *testing.T) {
+	c := &collections.Collection{Variables: []collections.Variable{
+		{Key: "tok", Secret: true, Env: "COLL_TOK"}, {Key: "pw", Secret: true, Env: "COLL_PW"}, {Key: "plain", Env: "NOT_SECRET"},
+	}}
+	folder := &collections.Folder{Variables: []collections.Variable{{Key: "tok", Secret: true, Env: "FOLDER_TOK"}}}
+	env := &collections.Environment{Variables: []collections.Variable{{Key: "pw", Secret: true, Env: "ENV_PW"}}}
+	got := codegen.SecretEnvNames(c, []*collections.Folder{folder}, env)
+	want := map[string]string{"tok": "FOLDER_TOK", "pw": "ENV_PW"}
+	if len(got) != len(want) || got["tok"] != want["tok"] || got["pw"] != want["pw"] {
+		t.Errorf("SecretEnvNames = %v, want %v", got, want)
+	}
+	// An unusable name falls back to the default.
+	r := &collections.Resolved{Method: "GET", URL: "http://h/", Headers: []collections.Header{{Name: "X", Value: collections.SecretPlaceholder("tok")}}}
+	code, err := codegen.Curl(r, codegen.Options{SecretEnv: map[string]string{"tok": "not a name"}})
+	if err != nil || !strings.Contains(code, `"$MIST_TOK"`) {
+		t.Errorf("bad env name: %v\n%s", err, code)
+	}
+}
