@@ -259,9 +259,11 @@ func curlPart(p part) string {
 }
 
 // curlFormQuote escapes text for a double-quoted word of curl's --form.
-func curlFormQuote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
-}
+func curlFormQuote(s string) string { return quoteEscaper.Replace(s) }
+
+// quoteEscaper backslash-escapes \ and " (curl's --form words, and
+// mime/multipart's Content-Disposition). A Replacer is safe for concurrent use.
+var quoteEscaper = strings.NewReplacer(`\`, `\\`, `"`, `\"`)
 
 // shellCommentWord keeps a name inside ${VAR:?message} harmless.
 func shellCommentWord(s string) string {

@@ -249,9 +249,7 @@ func (g *goWriter) multipartPart(f *strings.Builder, p part) {
 }
 
 // goMultipartQuote escapes as mime/multipart does in Content-Disposition.
-func goMultipartQuote(s string) string {
-	return strings.NewReplacer(`\`, `\\`, `"`, `\"`).Replace(s)
-}
+func goMultipartQuote(s string) string { return quoteEscaper.Replace(s) }
 
 // expr writes v as a Go string expression. compact drops the blanks
 // around + as gofmt does in a call with several arguments.
