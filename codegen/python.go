@@ -190,12 +190,14 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	// requests rewrites some URLs (it decodes %2E, removes dot segments):
 	// a prepared request whose url is set again sends the URL as written.
 	keepURL := requestsRewritesURL(q.url.lits())
+	// requests upper-cases the method; a prepared request keeps it.
+	keepMethod := strings.ToUpper(q.method) != q.method
 	var sendKw []string
 	sendKw = append(sendKw, "timeout="+seconds(q.timeout))
 	switch {
-	case !q.follow && (q.method != "HEAD" || len(more) > 0 || keepURL):
+	case !q.follow && (q.method != "HEAD" || len(more) > 0 || keepURL || keepMethod):
 		sendKw = append(sendKw, "allow_redirects=False")
-	case q.follow && q.method == "HEAD" && len(more) == 0 && !keepURL:
+	case q.follow && q.method == "HEAD" && len(more) == 0 && !keepURL && !keepMethod:
 		sendKw = append(sendKw, "allow_redirects=True") // requests.head does not follow by default
 	}
 	if q.insecure {
@@ -204,7 +206,7 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	}
 	// The request goes out in a Session when one is needed: a login, a
 	// redirect limit other than requests' 30, a prepared request.
-	prepared := len(more) > 0 || keepURL
+	prepared := len(more) > 0 || keepURL || keepMethod
 	var sess []string // lines inside "with requests.Session() as session:"
 	if q.follow && q.maxRedirects != 10 {
 		sess = append(sess, "session.max_redirects = "+strconv.Itoa(q.maxRedirects))
@@ -244,6 +246,9 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 		sess = append(sess, strings.TrimSuffix(pyCall("request = session.prepare_request(requests.Request(", args), "\n")+")")
 		if keepURL {
 			sess = append(sess, "request.url = url  # as written: requests would rewrite its path")
+		}
+		if keepMethod {
+			sess = append(sess, "request.method = "+PyStr(q.method)+"  # as written: requests upper-cases it")
 		}
 		if len(more) > 0 {
 			sess = append(sess, "request.headers = HTTPHeaderDict(request.headers)",
