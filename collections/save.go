@@ -51,7 +51,11 @@ func (c *Collection) Save(opts SaveOptions) error {
 	wantDirs := map[string]bool{}
 	c.assignNames("", c.Items, want, wantDirs)
 	if !c.disk.brokenRoot {
-		want[CollectionFile] = c.collectionStruct(orderOf(c.Items))
+		order := orderOf(c.Items)
+		if c.disk.partial {
+			order = c.disk.orders[""]
+		}
+		want[CollectionFile] = c.collectionStruct(order)
 	}
 	envNames := map[string]bool{}
 	for _, e := range c.Environments {
@@ -62,6 +66,13 @@ func (c *Collection) Save(opts SaveOptions) error {
 		want[path.Join(EnvironmentsDir, e.fileName)] = environmentStruct(e)
 	}
 
+	if c.disk.partial {
+		for rel := range want {
+			if _, ok := c.disk.files[rel]; !ok {
+				return fmt.Errorf("save: %s would be a new file, but only part of the collection was loaded; load it whole to add, rename or move items", rel)
+			}
+		}
+	}
 	// Write what changed. Files are independent, so they are written by a
 	// few workers: each write waits on its own fsync, and a large import
 	// would otherwise wait on a thousand of them in a row.
@@ -79,9 +90,13 @@ func (c *Collection) Save(opts SaveOptions) error {
 		return err
 	}
 	// Then remove what the tree no longer holds: only files this
-	// collection wrote or loaded cleanly, and folders left empty.
+	// collection wrote or loaded cleanly, and folders left empty. A partial
+	// load never removes: what it did not load is not gone.
 	var gone []string
 	for rel := range c.disk.files {
+		if c.disk.partial {
+			break
+		}
 		if _, ok := want[rel]; !ok {
 			gone = append(gone, rel)
 		}
@@ -94,6 +109,9 @@ func (c *Collection) Save(opts SaveOptions) error {
 	}
 	var goneDirs []string
 	for d := range c.disk.dirs {
+		if c.disk.partial {
+			break
+		}
 		if !wantDirs[d] {
 			goneDirs = append(goneDirs, d)
 		}
@@ -200,7 +218,11 @@ func (c *Collection) assignNames(rel string, items []Item, want map[string]any, 
 			c.assignNames(dir, it.Items, want, wantDirs)
 			ff := path.Join(dir, FolderFile)
 			if _, had := c.disk.files[ff]; had || folderNeedsFile(it) {
-				want[ff] = folderStruct(it)
+				fs := folderStruct(it)
+				if c.disk.partial {
+					fs.Order = c.disk.orders[dir]
+				}
+				want[ff] = fs
 			}
 		}
 	}

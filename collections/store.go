@@ -33,6 +33,10 @@ type diskState struct {
 	dirs  map[string]bool // folder directories the collection owns
 	// brokenRoot: collection.yaml did not load; Save leaves it alone.
 	brokenRoot bool
+	// partial: only some files were loaded (LoadFor). Save then keeps the
+	// folders' orders as they were read and never adds or removes files.
+	partial bool
+	orders  map[string][]string // folder rel ("" for the root) -> order as read
 }
 
 // Load reads the collection in dir. A file that cannot be read or parsed

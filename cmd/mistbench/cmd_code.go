@@ -75,7 +75,7 @@ func runCode(cmd *cobra.Command, io streams, f *codeFlags, collPath, reqPath str
 		}
 		overrides[strings.TrimSpace(k)] = v
 	}
-	c, err := openCollection(collPath)
+	c, err := openCollectionFor(collPath, reqPath)
 	if err != nil {
 		return err
 	}

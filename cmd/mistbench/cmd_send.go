@@ -58,7 +58,9 @@ type session struct {
 	flags     *sendFlags
 }
 
-func openSession(io streams, collPath string, f *sendFlags, retry int) (*session, error) {
+// openSession opens the collection (only what reqPath needs, when it is
+// not "") and the engine.
+func openSession(io streams, collPath, reqPath string, f *sendFlags, retry int) (*session, error) {
 	overrides := map[string]string{}
 	for _, kv := range f.vars {
 		k, v, ok := strings.Cut(kv, "=")
@@ -67,7 +69,7 @@ func openSession(io streams, collPath string, f *sendFlags, retry int) (*session
 		}
 		overrides[strings.TrimSpace(k)] = v
 	}
-	c, err := openCollection(collPath)
+	c, err := openCollectionFor(collPath, reqPath)
 	if err != nil {
 		return nil, err
 	}
@@ -259,7 +261,7 @@ func runSend(ctx context.Context, io streams, collPath, reqPath string, f *sendC
 	if err != nil {
 		return err
 	}
-	s, err := openSession(io, collPath, &f.sendFlags, 0)
+	s, err := openSession(io, collPath, reqPath, &f.sendFlags, 0)
 	if err != nil {
 		return err
 	}

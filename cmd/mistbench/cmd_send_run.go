@@ -112,7 +112,7 @@ func runRun(ctx context.Context, io streams, collPath, folder string, f *runCmdF
 	if err != nil {
 		return err
 	}
-	s, err := openSession(io, collPath, &f.sendFlags, f.retry)
+	s, err := openSession(io, collPath, "", &f.sendFlags, f.retry)
 	if err != nil {
 		return err
 	}

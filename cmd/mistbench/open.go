@@ -53,6 +53,17 @@ func openCollection(path string) (*collections.Collection, error) {
 	return c, nil
 }
 
+// openCollectionFor opens COLL for the one request at reqPath ("" for the
+// whole collection): of a directory it reads only the files that request
+// needs (collections.LoadFor), which keeps send and code fast on large
+// collections.
+func openCollectionFor(path, reqPath string) (*collections.Collection, error) {
+	if st, err := os.Stat(path); err == nil && st.IsDir() && reqPath != "" {
+		return collections.LoadFor(path, reqPath)
+	}
+	return openCollection(path)
+}
+
 // openEnvironment selects ENV: the name of one of the collection's
 // environments, or a Postman environment file (the object Postman exports
 // or a bare array of {key, value}). "" selects none.
