@@ -88,4 +88,3 @@ func loadPartial(dir, reqPath string) (*Collection, bool) {
 
 // Partial reports whether the collection was loaded only in part (LoadFor).
 func (c *Collection) Partial() bool { return c.disk != nil && c.disk.partial }
-
