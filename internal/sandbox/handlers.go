@@ -166,14 +166,8 @@ func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *ca
 		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
 		return
 	}
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	name, ok := m["name"].(string)
@@ -400,14 +394,8 @@ func (s *Server) handleCreateWLAN(sc wlanScope) func(http.ResponseWriter, *http.
 		if !ok {
 			return
 		}
-		body, err := readBody(r)
-		if err != nil {
-			writeBodyError(w, err)
-			return
-		}
-		m, err := parseJSONObject(body)
-		if err != nil {
-			writeDetail(w, http.StatusBadRequest, err.Error())
+		m, ok := readJSONObject(w, r)
+		if !ok {
 			return
 		}
 		now := s.now().Unix()

@@ -51,14 +51,8 @@ func (s *Server) loginFailed(userID string) {
 const sessionMaxAge = 1440 * 60
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) {
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	email, _ := m["email"].(string)
@@ -157,14 +151,8 @@ func (s *Server) handleTwoFactor(w http.ResponseWriter, r *http.Request, c *call
 		writeDetail(w, http.StatusBadRequest, "The user doesn't have 2FA enabled")
 		return
 	}
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	code, _ := m["two_factor"].(string)

@@ -150,14 +150,8 @@ func (s *Server) handleCreateOrgToken(w http.ResponseWriter, r *http.Request, c 
 	if !ok {
 		return
 	}
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	name, privs, ips, err := s.parseOrgToken(m, true)
@@ -215,14 +209,8 @@ func (s *Server) handleUpdateOrgToken(w http.ResponseWriter, r *http.Request, c 
 	if !ok {
 		return
 	}
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	name, privs, ips, err := s.parseOrgToken(m, false)

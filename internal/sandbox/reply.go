@@ -86,6 +86,23 @@ func writeBodyError(w http.ResponseWriter, err error) {
 	writeDetail(w, http.StatusBadRequest, err.Error())
 }
 
+// readJSONObject reads the request body as one JSON object. Every handler
+// that takes a JSON object answers a bad body the same way, so on failure
+// it writes that answer (413 or 400) and returns false.
+func readJSONObject(w http.ResponseWriter, r *http.Request) (obj, bool) {
+	body, err := readBody(r)
+	if err != nil {
+		writeBodyError(w, err)
+		return nil, false
+	}
+	m, err := parseJSONObject(body)
+	if err != nil {
+		writeDetail(w, http.StatusBadRequest, err.Error())
+		return nil, false
+	}
+	return m, true
+}
+
 // parseJSONObject decodes body as one JSON object, with Mist's wording for
 // parse errors: "JSON parse error - <what>: line L column C (char N)".
 func parseJSONObject(body []byte) (map[string]any, error) {

@@ -57,14 +57,8 @@ func (s *Server) handleCreateSite(w http.ResponseWriter, r *http.Request, c *cal
 		writeDetail(w, http.StatusForbidden, detailForbidden)
 		return
 	}
-	body, err := readBody(r)
-	if err != nil {
-		writeBodyError(w, err)
-		return
-	}
-	m, err := parseJSONObject(body)
-	if err != nil {
-		writeDetail(w, http.StatusBadRequest, err.Error())
+	m, ok := readJSONObject(w, r)
+	if !ok {
 		return
 	}
 	site := obj{"timezone": "America/Los_Angeles", "country_code": "US", "notes": "", "sitegroup_ids": []any{}}
