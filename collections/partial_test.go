@@ -106,6 +106,7 @@ func BenchmarkLoadFor1000(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.ReportAllocs()
+	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		c, err := LoadFor(dir, "Tag 007/Operation 0377")
 		if err != nil || !c.Partial() {
