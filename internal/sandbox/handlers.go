@@ -74,20 +74,122 @@ func tokenView(t *apiToken) obj {
 	return obj{"id": t.ID, "name": t.Name, "key": t.KeyHint, "created_time": t.CreatedTime, "last_used": t.LastUsed}
 }
 
+// User and org API tokens share one list and are handled alike: they
+// differ only in which tokens a caller may reach (owns) and in how one is
+// shown (view). The helpers below are that shared handling.
+
+// userTokens selects the tokens of the user with this ID.
+func userTokens(userID string) func(*apiToken) bool {
+	return func(t *apiToken) bool { return t.UserID == userID }
+}
+
+// findToken finds the token named in the path among those owns selects;
+// others are 404 (s.mu held).
+func (s *Server) findToken(r *http.Request, owns func(*apiToken) bool) (*apiToken, int) {
+	id := r.PathValue("apitoken_id")
+	for i, t := range s.st.tokens {
+		if t.ID == id && owns(t) {
+			return t, i
+		}
+	}
+	return nil, -1
+}
+
+// listTokens answers a page of the tokens owns selects.
+func (s *Server) listTokens(w http.ResponseWriter, r *http.Request, owns func(*apiToken) bool, view func(*apiToken) obj) {
+	s.st.mu.RLock()
+	var items []obj
+	for _, t := range s.st.tokens {
+		if owns(t) {
+			items = append(items, view(t))
+		}
+	}
+	s.st.mu.RUnlock()
+	writePage(w, r, items)
+}
+
+// addToken gives t, filled in but for its key, a new key, stores it and
+// answers with its view and the key, which is shown this once.
+func (s *Server) addToken(w http.ResponseWriter, t *apiToken, view func(*apiToken) obj) {
+	key := randomKey(64)
+	t.KeyHash, t.KeyHint = hashSecret("", key), key[:4]+"..."+key[len(key)-4:]
+	t.CreatedTime = s.now().Unix()
+	s.st.mu.Lock()
+	s.st.tokens = append(s.st.tokens, t)
+	v := view(t)
+	s.st.mu.Unlock()
+	if !s.persist(w) {
+		return
+	}
+	v["key"] = key // shown this once
+	writeJSON(w, http.StatusOK, v)
+}
+
+// getToken answers with the token named in the path.
+func (s *Server) getToken(w http.ResponseWriter, r *http.Request, owns func(*apiToken) bool, view func(*apiToken) obj) {
+	s.st.mu.RLock()
+	var v obj
+	if t, _ := s.findToken(r, owns); t != nil {
+		v = view(t)
+	}
+	s.st.mu.RUnlock()
+	if v == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// updateToken lets edit change a copy of the token named in the path; if
+// edit reports a change the copy replaces the token (stored tokens are
+// never changed in place). It saves and answers with the token's view.
+func (s *Server) updateToken(w http.ResponseWriter, r *http.Request, owns func(*apiToken) bool, edit func(*apiToken) bool, view func(*apiToken) obj) {
+	s.st.mu.Lock()
+	t, i := s.findToken(r, owns)
+	var v obj
+	if t != nil {
+		nt := *t
+		if edit(&nt) {
+			s.st.tokens[i] = &nt
+			t = &nt
+		}
+		v = view(t)
+	}
+	s.st.mu.Unlock()
+	if v == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	if !s.persist(w) {
+		return
+	}
+	writeJSON(w, http.StatusOK, v)
+}
+
+// deleteToken removes the token named in the path.
+func (s *Server) deleteToken(w http.ResponseWriter, r *http.Request, owns func(*apiToken) bool) {
+	s.st.mu.Lock()
+	t, i := s.findToken(r, owns)
+	if t != nil {
+		s.st.tokens = append(s.st.tokens[:i:i], s.st.tokens[i+1:]...)
+	}
+	s.st.mu.Unlock()
+	if t == nil {
+		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
+		return
+	}
+	if !s.persist(w) {
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
 func (s *Server) handleListTokens(w http.ResponseWriter, r *http.Request, c *caller) {
 	if c.isOrgToken() {
 		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
 		return
 	}
-	s.st.mu.RLock()
-	var items []obj
-	for _, t := range s.st.tokens {
-		if t.UserID == c.user.ID {
-			items = append(items, tokenView(t))
-		}
-	}
-	s.st.mu.RUnlock()
-	writePage(w, r, items)
+	s.listTokens(w, r, userTokens(c.user.ID), tokenView)
 }
 
 func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -114,32 +216,7 @@ func (s *Server) handleCreateToken(w http.ResponseWriter, r *http.Request, c *ca
 			}
 		}
 	}
-	key := randomKey(64)
-	t := &apiToken{
-		ID: uuid.NewString(), UserID: c.user.ID, Name: name,
-		KeyHash: hashSecret("", key), KeyHint: key[:4] + "..." + key[len(key)-4:],
-		CreatedTime: s.now().Unix(),
-	}
-	s.st.mu.Lock()
-	s.st.tokens = append(s.st.tokens, t)
-	view := tokenView(t)
-	s.st.mu.Unlock()
-	if !s.persist(w) {
-		return
-	}
-	view["key"] = key // shown this once
-	writeJSON(w, http.StatusOK, view)
-}
-
-// ownToken finds the caller's token named in the path; others' are 404.
-func (s *Server) ownToken(r *http.Request, c *caller) (*apiToken, int) {
-	id := r.PathValue("apitoken_id")
-	for i, t := range s.st.tokens {
-		if t.ID == id && t.UserID == c.user.ID {
-			return t, i
-		}
-	}
-	return nil, -1
+	s.addToken(w, &apiToken{ID: uuid.NewString(), UserID: c.user.ID, Name: name}, tokenView)
 }
 
 func (s *Server) handleGetToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -147,18 +224,7 @@ func (s *Server) handleGetToken(w http.ResponseWriter, r *http.Request, c *calle
 		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
 		return
 	}
-	s.st.mu.RLock()
-	t, _ := s.ownToken(r, c)
-	var view obj
-	if t != nil {
-		view = tokenView(t)
-	}
-	s.st.mu.RUnlock()
-	if view == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	writeJSON(w, http.StatusOK, view)
+	s.getToken(w, r, userTokens(c.user.ID), tokenView)
 }
 
 func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -175,27 +241,13 @@ func (s *Server) handleUpdateToken(w http.ResponseWriter, r *http.Request, c *ca
 		writeDetail(w, http.StatusBadRequest, "name: must be a string")
 		return
 	}
-	s.st.mu.Lock()
-	t, i := s.ownToken(r, c)
-	var view obj
-	if t != nil && present(m, "name") {
-		nt := *t
-		nt.Name = name
-		s.st.tokens[i] = &nt
-		t = &nt
-	}
-	if t != nil {
-		view = tokenView(t)
-	}
-	s.st.mu.Unlock()
-	if view == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	if !s.persist(w) {
-		return
-	}
-	writeJSON(w, http.StatusOK, view)
+	s.updateToken(w, r, userTokens(c.user.ID), func(t *apiToken) bool {
+		if !present(m, "name") {
+			return false
+		}
+		t.Name = name
+		return true
+	}, tokenView)
 }
 
 func present(m obj, k string) bool { _, ok := m[k]; return ok }
@@ -205,20 +257,7 @@ func (s *Server) handleDeleteToken(w http.ResponseWriter, r *http.Request, c *ca
 		writeDetail(w, http.StatusForbidden, detailOrgTokenSelf)
 		return
 	}
-	s.st.mu.Lock()
-	t, i := s.ownToken(r, c)
-	if t != nil {
-		s.st.tokens = append(s.st.tokens[:i:i], s.st.tokens[i+1:]...)
-	}
-	s.st.mu.Unlock()
-	if t == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	if !s.persist(w) {
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	s.deleteToken(w, r, userTokens(c.user.ID))
 }
 
 // persist saves the state after a change; on failure it answers 500 and
