@@ -67,20 +67,17 @@ func (s *Server) orgAdmin(w http.ResponseWriter, r *http.Request, c *caller) (st
 	return "", false
 }
 
+// orgTokens selects the tokens of the org with this ID.
+func orgTokens(orgID string) func(*apiToken) bool {
+	return func(t *apiToken) bool { return t.OrgID == orgID }
+}
+
 func (s *Server) handleListOrgTokens(w http.ResponseWriter, r *http.Request, c *caller) {
 	orgID, ok := s.orgAdmin(w, r, c)
 	if !ok {
 		return
 	}
-	s.st.mu.RLock()
-	var items []obj
-	for _, t := range s.st.tokens {
-		if t.OrgID == orgID {
-			items = append(items, orgTokenView(t))
-		}
-	}
-	s.st.mu.RUnlock()
-	writePage(w, r, items)
+	s.listTokens(w, r, orgTokens(orgID), orgTokenView)
 }
 
 // parseOrgToken reads {name, privileges, src_ips} (s.mu not held).
@@ -159,31 +156,7 @@ func (s *Server) handleCreateOrgToken(w http.ResponseWriter, r *http.Request, c 
 		writeDetail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	key := randomKey(64)
-	t := &apiToken{
-		ID: uuid.NewString(), Name: name, OrgID: orgID, Privileges: privs, SrcIPs: ips, CreatedBy: c.user.Email,
-		KeyHash: hashSecret("", key), KeyHint: key[:4] + "..." + key[len(key)-4:], CreatedTime: s.now().Unix(),
-	}
-	s.st.mu.Lock()
-	s.st.tokens = append(s.st.tokens, t)
-	view := orgTokenView(t)
-	s.st.mu.Unlock()
-	if !s.persist(w) {
-		return
-	}
-	view["key"] = key // shown this once
-	writeJSON(w, http.StatusOK, view)
-}
-
-// orgToken finds the org's token named in the path (s.mu held).
-func (s *Server) orgToken(r *http.Request, orgID string) (*apiToken, int) {
-	id := r.PathValue("apitoken_id")
-	for i, t := range s.st.tokens {
-		if t.ID == id && t.OrgID == orgID {
-			return t, i
-		}
-	}
-	return nil, -1
+	s.addToken(w, &apiToken{ID: uuid.NewString(), Name: name, OrgID: orgID, Privileges: privs, SrcIPs: ips, CreatedBy: c.user.Email}, orgTokenView)
 }
 
 func (s *Server) handleGetOrgToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -191,17 +164,7 @@ func (s *Server) handleGetOrgToken(w http.ResponseWriter, r *http.Request, c *ca
 	if !ok {
 		return
 	}
-	s.st.mu.RLock()
-	var view obj
-	if t, _ := s.orgToken(r, orgID); t != nil {
-		view = orgTokenView(t)
-	}
-	s.st.mu.RUnlock()
-	if view == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	writeJSON(w, http.StatusOK, view)
+	s.getToken(w, r, orgTokens(orgID), orgTokenView)
 }
 
 func (s *Server) handleUpdateOrgToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -218,32 +181,18 @@ func (s *Server) handleUpdateOrgToken(w http.ResponseWriter, r *http.Request, c 
 		writeDetail(w, http.StatusBadRequest, err.Error())
 		return
 	}
-	s.st.mu.Lock()
-	t, i := s.orgToken(r, orgID)
-	var view obj
-	if t != nil {
-		nt := *t // replaced, never changed in place
+	s.updateToken(w, r, orgTokens(orgID), func(t *apiToken) bool {
 		if present(m, "name") {
-			nt.Name = name
+			t.Name = name
 		}
 		if privs != nil {
-			nt.Privileges = privs
+			t.Privileges = privs
 		}
 		if present(m, "src_ips") {
-			nt.SrcIPs = ips
+			t.SrcIPs = ips
 		}
-		s.st.tokens[i] = &nt
-		view = orgTokenView(&nt)
-	}
-	s.st.mu.Unlock()
-	if view == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	if !s.persist(w) {
-		return
-	}
-	writeJSON(w, http.StatusOK, view)
+		return true
+	}, orgTokenView)
 }
 
 func (s *Server) handleDeleteOrgToken(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -251,18 +200,5 @@ func (s *Server) handleDeleteOrgToken(w http.ResponseWriter, r *http.Request, c 
 	if !ok {
 		return
 	}
-	s.st.mu.Lock()
-	t, i := s.orgToken(r, orgID)
-	if t != nil {
-		s.st.tokens = append(s.st.tokens[:i:i], s.st.tokens[i+1:]...)
-	}
-	s.st.mu.Unlock()
-	if t == nil {
-		writeNotFound(w, "apitoken", r.PathValue("apitoken_id"))
-		return
-	}
-	if !s.persist(w) {
-		return
-	}
-	w.WriteHeader(http.StatusOK)
+	s.deleteToken(w, r, orgTokens(orgID))
 }
