@@ -3,6 +3,7 @@ package collections
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -311,14 +312,7 @@ type loaded struct {
 func (l *loader) readRequest(rel string) loaded {
 	file := l.display(rel)
 	fail := func(e *FileError) loaded { return loaded{item: &Broken{File: rel, Err: e}, problem: e} }
-	st, err := os.Stat(file)
-	if err == nil && st.Size() > maxFileSize {
-		err = fmt.Errorf("the file is %d bytes; a request file may be at most %d", st.Size(), maxFileSize)
-	}
-	var data []byte
-	if err == nil {
-		data, err = os.ReadFile(file)
-	}
+	data, err := readLimited(file, maxFileSize)
 	if err != nil {
 		return fail(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
 	}
@@ -332,6 +326,39 @@ func (l *loader) readRequest(rel string) loaded {
 	}
 	req.fileName = path.Base(rel)
 	return loaded{item: req, own: requestToFile(req)}
+}
+
+// readLimited reads a file of at most limit bytes, with one open.
+func readLimited(name string, limit int64) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if st.Size() > limit {
+		return nil, fmt.Errorf("the file is %d bytes; a request file may be at most %d", st.Size(), limit)
+	}
+	data := make([]byte, 0, st.Size()+1)
+	for {
+		n, err := f.Read(data[len(data):cap(data)])
+		data = data[:len(data)+n]
+		if err == io.EOF {
+			return data, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		if len(data) == cap(data) {
+			if int64(len(data)) > limit {
+				return nil, fmt.Errorf("the file grew past %d bytes while being read", limit)
+			}
+			data = append(data, 0)[:len(data)]
+		}
+	}
 }
 
 // readRequests reads the request files among rels in parallel; the result

@@ -1,0 +1,49 @@
+package workbench
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mistbench/mistbench/collections"
+)
+
+// BenchmarkOpenFromDisk is what a user waits for on "mistbench DIR" with a
+// 1,000-request collection: loading it from disk, then the first frame.
+func BenchmarkOpenFromDisk(b *testing.B) {
+	dir := b.TempDir()
+	c := bigCollection(1000)
+	c.Dir = dir
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		c, err := collections.Load(dir)
+		if err != nil || len(c.Problems) > 0 {
+			b.Fatal(err, c.Problems)
+		}
+		sim := tcell.NewSimulationScreen("UTF-8")
+		drawn := make(chan struct{}, 1)
+		w, err := New(Config{Collection: c, Env: "Local", Screen: sim})
+		if err != nil {
+			b.Fatal(err)
+		}
+		sim.SetSize(120, 40)
+		w.app.SetAfterDrawFunc(func(tcell.Screen) {
+			select {
+			case drawn <- struct{}{}:
+			default:
+			}
+		})
+		done := make(chan error, 1)
+		go func() { done <- w.Run(context.Background()) }()
+		<-drawn
+		b.StopTimer()
+		w.app.Stop()
+		if err := <-done; err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
+	}
+}
