@@ -272,6 +272,21 @@ func (s *Server) persist(w http.ResponseWriter) bool {
 
 // ---- org and sites ----
 
+// pathOrg returns the org_id of the path. Handlers that act on the org
+// first check it is the sandbox's org; otherwise it answers 404 and
+// returns false.
+func (s *Server) pathOrg(w http.ResponseWriter, r *http.Request) (string, bool) {
+	id := r.PathValue("org_id")
+	s.st.mu.RLock()
+	known := s.st.org["id"] == id
+	s.st.mu.RUnlock()
+	if !known {
+		writeNotFound(w, "org", id)
+		return "", false
+	}
+	return id, true
+}
+
 func (s *Server) handleGetOrg(w http.ResponseWriter, r *http.Request, c *caller) {
 	id := r.PathValue("org_id")
 	s.st.mu.RLock()

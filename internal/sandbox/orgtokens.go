@@ -50,12 +50,8 @@ func orgTokenView(t *apiToken) obj {
 
 // orgAdmin checks the path's org exists and the caller administers it.
 func (s *Server) orgAdmin(w http.ResponseWriter, r *http.Request, c *caller) (string, bool) {
-	id := r.PathValue("org_id")
-	s.st.mu.RLock()
-	known := s.st.org["id"] == id
-	s.st.mu.RUnlock()
-	if !known {
-		writeNotFound(w, "org", id)
+	id, ok := s.pathOrg(w, r)
+	if !ok {
 		return "", false
 	}
 	for _, p := range c.user.Privileges {

@@ -45,12 +45,8 @@ func validateSite(site obj) error {
 }
 
 func (s *Server) handleCreateSite(w http.ResponseWriter, r *http.Request, c *caller) {
-	orgID := r.PathValue("org_id")
-	s.st.mu.RLock()
-	known := s.st.org["id"] == orgID
-	s.st.mu.RUnlock()
-	if !known {
-		writeNotFound(w, "org", orgID)
+	orgID, ok := s.pathOrg(w, r)
+	if !ok {
 		return
 	}
 	if !can(c.user, orgID, "", true) || !orgWide(c.user, orgID) {
