@@ -497,8 +497,11 @@ func (r *resolver) substitutePath(base string, vars []Param) string {
 		found := false
 		for _, p := range vars {
 			if p.Key == name && !p.Disabled {
-				segs[i] = EscapePathSegment(r.expand(p.Value))
-				found = true
+				v := r.expand(p.Value)
+				segs[i] = EscapePathSegment(v)
+				// An empty segment is sent as Postman does, but reported:
+				// "/sites//wlans" is nearly always a variable not filled yet.
+				found = v != ""
 				break
 			}
 		}

@@ -89,6 +89,18 @@ func TestResolveUnresolvedAndStrict(t *testing.T) {
 	}
 }
 
+func TestResolveEmptyPathVariableIsReported(t *testing.T) {
+	c := &Collection{Variables: []Variable{{Key: "site_id"}}}
+	req := &Request{URL: "http://h/sites/:site_id/wlans", PathVars: []Param{{Key: "site_id", Value: "{{site_id}}"}}}
+	r, err := c.Resolve(req, nil, fixedScope())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.URL != "http://h/sites//wlans" || !reflect.DeepEqual(r.Unresolved, []string{":site_id"}) {
+		t.Errorf("URL %q unresolved %v", r.URL, r.Unresolved)
+	}
+}
+
 func TestResolvePathValuesStayOneSegment(t *testing.T) {
 	c := &Collection{}
 	for _, tc := range []struct{ value, want string }{
