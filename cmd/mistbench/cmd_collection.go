@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/termsafe"
 )
 
 // ls, new, and shell completion of collection and request paths.
@@ -36,7 +37,9 @@ Files that could not be loaded are reported on stderr with file and line.`,
 				if m == "" {
 					m = "GET"
 				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\n", collections.RequestPath(path, req), m, req.URL)
+				// Names and URLs come from files anyone may have edited:
+				// nothing in them reaches the terminal as a control sequence.
+				fmt.Fprintf(tw, "%s\t%s\t%s\n", termsafe.Line(collections.RequestPath(path, req)), termsafe.Line(m), termsafe.Line(req.URL))
 			})
 			if err := tw.Flush(); err != nil {
 				return err
@@ -52,7 +55,7 @@ Files that could not be loaded are reported on stderr with file and line.`,
 // reportProblems prints the files of a collection that did not load.
 func reportProblems(io streams, c *collections.Collection) {
 	for _, p := range c.Problems {
-		fmt.Fprintln(io.Err, "mistbench: warning:", p)
+		fmt.Fprintln(io.Err, "mistbench: warning:", termsafe.String(p.Error()))
 	}
 }
 

@@ -126,3 +126,18 @@ func TestCompletionOfRequestPaths(t *testing.T) {
 		}
 	}
 }
+
+func TestLsNeverPrintsControlSequences(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "collection.yaml"), []byte("name: x\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "r.yaml"), []byte("name: \"a \\e]52;c;aGk=\\a b\"\nmethod: GET\nurl: \"http://x/\\e[31m\"\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "bad.yaml"), []byte("name: \"\\e]0;title\\a\"\nmethod: [\n"), 0o644)
+	_, out, errs := runCmd(t, "ls", dir)
+	if strings.ContainsRune(out+errs, 0x1b) || strings.ContainsRune(out+errs, 0x07) {
+		t.Errorf("control characters reached the terminal:\n%q\n%q", out, errs)
+	}
+	if !strings.Contains(out, "http://x/") {
+		t.Errorf("the request was not listed: %q", out)
+	}
+}
