@@ -17,6 +17,7 @@ import (
 	"github.com/mistbench/mistbench/collections/har"
 	"github.com/mistbench/mistbench/collections/openapi"
 	"github.com/mistbench/mistbench/collections/postman"
+	"github.com/mistbench/mistbench/internal/termsafe"
 )
 
 // import postman|openapi|curl|har and export postman.
@@ -212,7 +213,7 @@ new or empty); without it the request is printed in the collection format.`,
 				if len(extracted) > 0 {
 					fmt.Fprintf(io.Err, "mistbench: credentials replaced by variables: %s (pass them with --var when sending)\n", strings.Join(extracted, ", "))
 				}
-				rep.Write(io.Err, 0)
+				writeImportReport(io, rep, 0)
 				_, err := io.Out.Write(collections.MarshalRequest(req))
 				return err
 			}
@@ -313,7 +314,7 @@ func finishImport(io streams, c *collections.Collection, rep *collections.Import
 	c.Walk(func([]*collections.Folder, *collections.Request) { n++ })
 	if f.dryRun {
 		moveLiteralSecrets(c, rep, !f.examples)
-		rep.Write(io.Err, 0)
+		writeImportReport(io, rep, 0)
 		fmt.Fprintf(io.Out, "would import %d request(s)\n", n)
 		return nil
 	}
@@ -419,7 +420,7 @@ func saveImport(io streams, c *collections.Collection, rep *collections.ImportRe
 	if f.verbose {
 		max = 0
 	}
-	rep.Write(io.Err, max)
+	writeImportReport(io, rep, max)
 	fmt.Fprintf(io.Out, "imported %d request(s) into %s\n", n, f.out)
 	return nil
 }
@@ -795,4 +796,12 @@ func safeFileName(s string) string {
 		return "environment"
 	}
 	return s
+}
+
+// writeImportReport prints an import report: its notes quote names and values
+// from the imported file, so they pass through termsafe.
+func writeImportReport(io streams, rep *collections.ImportReport, maxNotes int) {
+	w := termsafe.NewWriter(io.Err)
+	rep.Write(w, maxNotes)
+	w.Flush()
 }
