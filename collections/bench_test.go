@@ -29,6 +29,7 @@ func bigCollection(dir string, n int) *Collection {
 
 // BenchmarkLoad1000: loading a 1,000-request collection from disk.
 func BenchmarkLoad1000(b *testing.B) {
+	b.Setenv("MISTBENCH_HOME", b.TempDir())
 	dir := b.TempDir()
 	if err := bigCollection(dir, 1000).Save(SaveOptions{}); err != nil {
 		b.Fatal(err)
@@ -45,6 +46,7 @@ func BenchmarkLoad1000(b *testing.B) {
 
 // BenchmarkSaveUnchanged1000: a save that changes nothing writes nothing.
 func BenchmarkSaveUnchanged1000(b *testing.B) {
+	b.Setenv("MISTBENCH_HOME", b.TempDir())
 	dir := b.TempDir()
 	if err := bigCollection(dir, 1000).Save(SaveOptions{}); err != nil {
 		b.Fatal(err)

@@ -101,6 +101,7 @@ func TestLoadForFallsBackToLoad(t *testing.T) {
 
 // BenchmarkLoadFor1000 against BenchmarkLoad1000: one request of 1,000.
 func BenchmarkLoadFor1000(b *testing.B) {
+	b.Setenv("MISTBENCH_HOME", b.TempDir())
 	dir := b.TempDir()
 	if err := bigCollection(dir, 1000).Save(SaveOptions{}); err != nil {
 		b.Fatal(err)

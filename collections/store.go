@@ -1,6 +1,7 @@
 package collections
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -52,7 +53,8 @@ func Load(dir string) (*Collection, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("collection %s: not a directory", dir)
 	}
-	l := &loader{dir: dir, disk: &diskState{files: map[string]any{}, dirs: map[string]bool{}}}
+	l := &loader{dir: dir, disk: &diskState{files: map[string]any{}, dirs: map[string]bool{}}, cache: openParseCache(dir)}
+	defer l.cache.save(dir)
 	c := &Collection{Dir: dir, disk: l.disk}
 
 	data, err := os.ReadFile(filepath.Join(dir, CollectionFile))
@@ -90,6 +92,7 @@ type loader struct {
 	dir      string
 	disk     *diskState
 	problems []*FileError
+	cache    *parseCache // nil: parse every file
 }
 
 func firstProblem(ps []*FileError, file string) (*FileError, bool) {
@@ -312,6 +315,18 @@ type loaded struct {
 func (l *loader) readRequest(rel string) loaded {
 	file := l.display(rel)
 	fail := func(e *FileError) loaded { return loaded{item: &Broken{File: rel, Err: e}, problem: e} }
+	var st fs.FileInfo
+	if l.cache != nil {
+		st, _ = os.Stat(file)
+		if st != nil {
+			if rf, ok := l.cache.lookup(rel, st); ok {
+				if req, _, err := requestFromFile(&rf); err == nil {
+					req.fileName = path.Base(rel)
+					return loaded{item: req, own: requestToFile(req)}
+				}
+			}
+		}
+	}
 	data, err := readLimited(file, maxFileSize)
 	if err != nil {
 		return fail(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
@@ -321,6 +336,10 @@ func (l *loader) readRequest(rel string) loaded {
 		return fail(ferr)
 	}
 	req, keyPath, err := requestFromFile(&rf)
+	// !!binary strings may not be UTF-8, which JSON cannot keep: not cached.
+	if err == nil && st != nil && int64(len(data)) == st.Size() && !bytes.Contains(data, []byte("!!binary")) {
+		l.cache.store(rel, st, &rf)
+	}
 	if err != nil {
 		return fail(&FileError{File: file, Line: lineOf(data, keyPath...), Msg: err.Error(), Err: err})
 	}
