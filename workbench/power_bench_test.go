@@ -1,0 +1,256 @@
+package workbench
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime/metrics"
+	"strconv"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/internal/send"
+)
+
+// benchApp runs a workbench on a simulated screen for a benchmark; press
+// queues keys and returns once they were handled and drawn.
+type benchApp struct {
+	b       *testing.B
+	w       *Workbench
+	handled chan struct{}
+	done    chan error
+}
+
+func startBench(b *testing.B, cfg Config) *benchApp {
+	b.Helper()
+	sim := tcell.NewSimulationScreen("UTF-8")
+	cfg.Screen = sim
+	if cfg.Clipboard == nil {
+		cfg.Clipboard = func(string) error { return nil }
+	}
+	w, err := New(cfg)
+	if err != nil {
+		b.Fatal(err)
+	}
+	sim.SetSize(120, 40)
+	a := &benchApp{b: b, w: w, handled: make(chan struct{}, 1), done: make(chan error, 1)}
+	w.onSentinel = func() { a.handled <- struct{}{} }
+	go func() { a.done <- w.Run(context.Background()) }()
+	b.Cleanup(func() {
+		w.app.Stop()
+		<-a.done
+	})
+	a.press()
+	return a
+}
+
+func (a *benchApp) press(keys ...*tcell.EventKey) {
+	for _, k := range keys {
+		a.w.app.QueueEvent(k)
+	}
+	a.w.app.QueueEvent(tcell.NewEventKey(sentinelKey, 0, tcell.ModNone))
+	<-a.handled
+}
+
+func rn(r rune) *tcell.EventKey { return tcell.NewEventKey(tcell.KeyRune, r, tcell.ModNone) }
+func key(k tcell.Key) *tcell.EventKey {
+	return tcell.NewEventKey(k, 0, tcell.ModNone)
+}
+
+// BenchmarkPowerKeypressToFrame: one key, from queueing it to the frame
+// after it, with the 1,000-request collection: moving in the tree, typing
+// in the tree's filter line (a fuzzy pass over every request), and
+// typing in the editor's URL field (which re-highlights the URL, syncs
+// the path rows and marks the tree).
+func BenchmarkPowerKeypressToFrame(b *testing.B) {
+	open := "Tag 010/Operation 0200"
+	b.Run("tree", func(b *testing.B) {
+		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
+		a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt))
+		keys := []*tcell.EventKey{key(tcell.KeyDown), key(tcell.KeyUp)}
+		i := 0
+		for b.Loop() {
+			a.press(keys[i%2])
+			i++
+		}
+	})
+	b.Run("tree-filter", func(b *testing.B) {
+		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
+		a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt), rn('/'), rn('o'), rn('p'))
+		keys := []*tcell.EventKey{rn('4'), key(tcell.KeyBackspace2)}
+		i := 0
+		for b.Loop() {
+			a.press(keys[i%2])
+			i++
+		}
+	})
+	b.Run("editor-url", func(b *testing.B) {
+		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
+		a.press(tcell.NewEventKey(tcell.KeyRune, '2', tcell.ModAlt), tcell.NewEventKey(tcell.KeyCtrlL, 0, tcell.ModCtrl), key(tcell.KeyEnd))
+		keys := []*tcell.EventKey{rn('x'), key(tcell.KeyBackspace2)}
+		i := 0
+		for b.Loop() {
+			a.press(keys[i%2])
+			i++
+		}
+	})
+}
+
+// bigJSON writes a minified JSON array of about size bytes (as Mist
+// answers) to a file in dir.
+func bigJSON(b *testing.B, dir string, size int64) string {
+	b.Helper()
+	p := filepath.Join(dir, "big.json")
+	f, err := os.Create(p)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	bw.WriteString("[")
+	var n int64
+	for i := 0; n < size; i++ {
+		if i > 0 {
+			bw.WriteString(",")
+		}
+		k, _ := fmt.Fprintf(bw, `{"id":"%08d-45f9-4a56-8c8b-7f83d3bc98e9","ssid":"Lab-%d","enabled":true,"vlan_id":%d,"auth":{"type":"psk","pairwise":["wpa2-ccmp"]},"bands":["24","5"]}`, i, i, i%4094)
+		n += int64(k) + 1
+	}
+	bw.WriteString("]")
+	if err := bw.Flush(); err != nil {
+		b.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	return p
+}
+
+// heapPeak samples the Go heap until stop, keeping the largest value.
+func heapPeak(stop <-chan struct{}) <-chan uint64 {
+	out := make(chan uint64, 1)
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		var peak uint64
+		t := time.NewTicker(2 * time.Millisecond)
+		defer t.Stop()
+		for {
+			metrics.Read(s)
+			peak = max(peak, s[0].Value.Uint64())
+			select {
+			case <-stop:
+				out <- peak
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return out
+}
+
+// BenchmarkPowerLargeBody opens a 50 MB minified JSON response in the
+// app and scrolls it. The sender hands over a response spooled to disk
+// as the engine leaves it (1 MB head in memory, the body in a file), so
+// this measures the app, not the network: Ctrl+R to the first frame
+// showing the body, to the whole body readable (scanned for secrets,
+// shown from disk), and a page-down key to its frame while the view still
+// indexes and pretty-prints in the background. peak-heap-MB is the Go
+// heap's peak above what it held before the response.
+func BenchmarkPowerLargeBody(b *testing.B) {
+	dir := b.TempDir()
+	mb := int64(50)
+	if v, err := strconv.Atoi(os.Getenv("MISTBENCH_BENCH_BODY_MB")); err == nil && v > 0 {
+		mb = int64(v) // a quicker run
+	}
+	src := bigJSON(b, dir, mb<<20)
+	st, err := os.Stat(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	size := st.Size()
+	head := make([]byte, send.DefaultHeadLimit)
+	f, err := os.Open(src)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := f.ReadAt(head, 0); err != nil {
+		b.Fatal(err)
+	}
+	f.Close()
+	var seq atomic.Int64
+	var cur atomic.Pointer[send.Response]
+	sender := SenderFunc(func(ctx context.Context, r *collections.Resolved) (*send.Response, error) {
+		// A hard link per response: the app removes the file with it.
+		p := filepath.Join(dir, fmt.Sprintf("body-%d", seq.Add(1)))
+		if err := os.Link(src, p); err != nil {
+			return nil, err
+		}
+		resp := &send.Response{Method: "GET", URL: r.URL, StatusCode: 200, StatusText: "OK", Proto: "HTTP/1.1",
+			Headers: []collections.Header{{Name: "Content-Type", Value: "application/json"}},
+			Size:    size, WireSize: size, Head: head, Truncated: true, BodyPath: p}
+		cur.Store(resp)
+		return resp, nil
+	})
+	c := bigCollection(20)
+	c.Walk(func(_ []*collections.Folder, r *collections.Request) { r.PathVars[1].Value = "t1" })
+	a := startBench(b, Config{Collection: c, Env: "Local", Open: "Tag 000/Operation 0001", Sender: sender})
+	w := a.w
+	// The first frame with the response: drawn after show() ran.
+	framed := make(chan struct{}, 1)
+	w.app.SetAfterDrawFunc(func(tcell.Screen) {
+		if r := cur.Load(); r != nil && w.resp.resp == r && w.power.body.active {
+			cur.Store(nil)
+			framed <- struct{}{}
+		}
+	})
+	var firstMS, fullMS, scrollMS, peakMB float64
+	n := 0
+	for b.Loop() {
+		b.StopTimer()
+		stop := make(chan struct{})
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		metrics.Read(s)
+		base := s[0].Value.Uint64()
+		peak := heapPeak(stop)
+		b.StartTimer()
+
+		t0 := time.Now()
+		w.app.QueueEvent(tcell.NewEventKey(tcell.KeyCtrlR, 0, tcell.ModCtrl))
+		<-framed
+		firstMS += float64(time.Since(t0).Microseconds()) / 1000
+		if err := w.WaitIdle(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+		a.press() // the apply of the last background task is drawn
+		fullMS += float64(time.Since(t0).Microseconds()) / 1000
+		a.press(tcell.NewEventKey(tcell.KeyRune, '3', tcell.ModAlt))
+		const keys = 20
+		t1 := time.Now()
+		for range keys {
+			a.press(key(tcell.KeyPgDn))
+		}
+		scrollMS += float64(time.Since(t1).Microseconds()) / 1000 / keys
+
+		b.StopTimer()
+		close(stop)
+		p := <-peak
+		if p > base {
+			peakMB += float64(p-base) / (1 << 20)
+		}
+		n++
+		b.StartTimer()
+	}
+	if w.power.body.file == nil {
+		b.Fatal("the body was not shown from disk")
+	}
+	b.ReportMetric(firstMS/float64(n), "first-frame-ms")
+	b.ReportMetric(fullMS/float64(n), "whole-body-ms")
+	b.ReportMetric(scrollMS/float64(n), "pgdn-frame-ms")
+	b.ReportMetric(peakMB/float64(n), "peak-heap-MB")
+	b.ReportMetric(float64(size)/(1<<20), "body-MB")
+}
