@@ -1,6 +1,8 @@
 package workbench
 
 import (
+	"strconv"
+
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 
@@ -54,6 +56,7 @@ func (w *Workbench) buildPower() {
 	// Paste reaches the root first: a curl command pasted into the URL
 	// field becomes the request (see power_curl.go).
 	w.app.SetRoot(pasteRoot{Pages: w.pages, w: w}, true).SetFocus(w.tree.view)
+	w.app.SetMouseCapture(w.mouseCapture)
 	if len(w.cfg.KeyErrors) > 0 {
 		w.setError(w.cfg.KeyErrors[0])
 	}
@@ -148,4 +151,58 @@ func (w *Workbench) powerDo(pane Pane, act Action) bool {
 		return p.body.do(act)
 	}
 	return false
+}
+
+// mouseCapture lets a click on a tab's name (the editor's and the
+// response's tab bars) switch to that tab; every other click and the
+// wheel go to the widgets, which focus, select and scroll themselves.
+func (w *Workbench) mouseCapture(ev *tcell.EventMouse, action tview.MouseAction) (*tcell.EventMouse, tview.MouseAction) {
+	// On the press: a quick second click reads as a double click.
+	if action != tview.MouseLeftDown || w.modal != "" {
+		return ev, action
+	}
+	x, y := ev.Position()
+	if i := tabAt(w.resp.statusLine, x, y, responseTabs, nil); i >= 0 {
+		w.resp.showTab(i)
+		w.focusPane(PaneResponse)
+		return nil, action
+	}
+	if w.s.Draft != nil {
+		e := w.editor
+		if i := tabAt(e.tabbar, x, y, editorTabs, e.tabCount); i >= 0 {
+			e.showTab(i)
+			if e.currentTable() == nil {
+				w.app.SetFocus(e.tabbar)
+				e.refreshTabbar()
+			} else {
+				e.focus()
+			}
+			return nil, action
+		}
+	}
+	return ev, action
+}
+
+// tabAt is the tab whose label (" name " or " name n ", as the bars draw
+// them) is at x, y in bar, or -1.
+func tabAt(bar *tview.TextView, x, y int, names []string, count func(int) int) int {
+	bx, by, _, _ := bar.GetInnerRect()
+	if y != by || x < bx || !bar.InRect(x, y) {
+		return -1
+	}
+	pos := bx
+	for i, name := range names {
+		label := name
+		if count != nil {
+			if n := count(i); n > 0 {
+				label += " " + strconv.Itoa(n)
+			}
+		}
+		end := pos + len([]rune(label)) + 2
+		if x < end {
+			return i
+		}
+		pos = end
+	}
+	return -1
 }

@@ -514,6 +514,22 @@ func TestPowerMouse(t *testing.T) {
 		t.Fatalf("after a body click, pane %s", p)
 	}
 	h.until("scrolled", func() bool { return h.w.power.body.view.Top() >= 12 })
+	// A click on a tab's name shows the tab, in the response and the editor.
+	x, y = h.findText("Timing  Code")
+	h.click(x+1, y)
+	h.sync()
+	h.want("DNS lookup", "Total")
+	x, y = h.findText("Body  Headers")
+	h.click(x+1, y)
+	h.sync()
+	h.want(`"ssid": "Lab-`)
+	x, y = h.findText("Auth  Body  Checks")
+	h.click(x+7, y)
+	h.sync()
+	h.want("kind none")
+	x, y = h.findText("Params")
+	h.click(x, y)
+	h.sync()
 	// A click in the editor focuses it.
 	x, y = h.findText("Params")
 	h.click(x+2, y+1)
