@@ -15,6 +15,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/mistbench/mistbench/collections"
+	"github.com/mistbench/mistbench/collections/openapi"
 	"github.com/mistbench/mistbench/internal/send"
 )
 
@@ -69,37 +70,75 @@ func key(k tcell.Key) *tcell.EventKey {
 // typing in the editor's URL field (which re-highlights the URL, syncs
 // the path rows and marks the tree).
 func BenchmarkPowerKeypressToFrame(b *testing.B) {
-	open := "Tag 010/Operation 0200"
-	b.Run("tree", func(b *testing.B) {
-		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
-		a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt))
-		keys := []*tcell.EventKey{key(tcell.KeyDown), key(tcell.KeyUp)}
-		i := 0
-		for b.Loop() {
-			a.press(keys[i%2])
-			i++
+	type coll struct {
+		name string
+		make func(b *testing.B) (*collections.Collection, string)
+	}
+	for _, c := range []coll{
+		{"synthetic-1000", func(*testing.B) (*collections.Collection, string) {
+			return bigCollection(1000), "Tag 010/Operation 0200"
+		}},
+		{"mist-openapi", mistCollection},
+	} {
+		b.Run(c.name+"/tree", func(b *testing.B) {
+			coll, open := c.make(b)
+			a := startBench(b, Config{Collection: coll, Env: "Local", Open: open})
+			a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt))
+			keys := []*tcell.EventKey{key(tcell.KeyDown), key(tcell.KeyUp)}
+			i := 0
+			for b.Loop() {
+				a.press(keys[i%2])
+				i++
+			}
+		})
+		b.Run(c.name+"/tree-filter", func(b *testing.B) {
+			coll, open := c.make(b)
+			a := startBench(b, Config{Collection: coll, Env: "Local", Open: open})
+			a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt), rn('/'), rn('g'), rn('e'))
+			keys := []*tcell.EventKey{rn('t'), key(tcell.KeyBackspace2)}
+			i := 0
+			for b.Loop() {
+				a.press(keys[i%2])
+				i++
+			}
+		})
+		b.Run(c.name+"/editor-url", func(b *testing.B) {
+			coll, open := c.make(b)
+			a := startBench(b, Config{Collection: coll, Env: "Local", Open: open})
+			a.press(tcell.NewEventKey(tcell.KeyRune, '2', tcell.ModAlt), tcell.NewEventKey(tcell.KeyCtrlL, 0, tcell.ModCtrl), key(tcell.KeyEnd))
+			keys := []*tcell.EventKey{rn('x'), key(tcell.KeyBackspace2)}
+			i := 0
+			for b.Loop() {
+				a.press(keys[i%2])
+				i++
+			}
+		})
+	}
+}
+
+// mistCollection imports the Mist OpenAPI spec of the shared directory
+// (about 1,000 requests), with a Local environment; it skips without it.
+func mistCollection(b *testing.B) (*collections.Collection, string) {
+	b.Helper()
+	spec := filepath.Join("..", "..", "shared", "mist", "mist.openapi.yaml")
+	if _, err := os.Stat(spec); err != nil {
+		b.Skipf("no Mist spec: %v", err)
+	}
+	c, _, err := openapi.Import(spec)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c.Environments = append(c.Environments, &collections.Environment{Name: "Local", Variables: []collections.Variable{{Key: "host", Value: "127.0.0.1:9"}}})
+	var open string
+	n := 0
+	c.Walk(func(path []*collections.Folder, r *collections.Request) {
+		n++
+		if n == 500 {
+			open = collections.RequestPath(path, r)
 		}
 	})
-	b.Run("tree-filter", func(b *testing.B) {
-		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
-		a.press(tcell.NewEventKey(tcell.KeyRune, '1', tcell.ModAlt), rn('/'), rn('o'), rn('p'))
-		keys := []*tcell.EventKey{rn('4'), key(tcell.KeyBackspace2)}
-		i := 0
-		for b.Loop() {
-			a.press(keys[i%2])
-			i++
-		}
-	})
-	b.Run("editor-url", func(b *testing.B) {
-		a := startBench(b, Config{Collection: bigCollection(1000), Env: "Local", Open: open})
-		a.press(tcell.NewEventKey(tcell.KeyRune, '2', tcell.ModAlt), tcell.NewEventKey(tcell.KeyCtrlL, 0, tcell.ModCtrl), key(tcell.KeyEnd))
-		keys := []*tcell.EventKey{rn('x'), key(tcell.KeyBackspace2)}
-		i := 0
-		for b.Loop() {
-			a.press(keys[i%2])
-			i++
-		}
-	})
+	b.Logf("%d requests", n)
+	return c, open
 }
 
 // bigJSON writes a minified JSON array of about size bytes (as Mist
