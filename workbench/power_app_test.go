@@ -235,6 +235,16 @@ func firstWords(s string) string {
 // token it echoes redacted, and still searches, filters and scrolls.
 func TestPowerLargeBodyFromDiskRedacted(t *testing.T) {
 	t.Parallel()
+	// Registered first, so it runs after the workbench stopped: the body
+	// files go with it.
+	var files []string
+	t.Cleanup(func() {
+		for _, f := range files {
+			if _, err := os.Stat(f); err == nil {
+				t.Errorf("%s is left behind", f)
+			}
+		}
+	})
 	h := startPower(t, Config{})
 	h.openAndSend("Big")
 	h.want("200 OK")
@@ -266,6 +276,10 @@ func TestPowerLargeBodyFromDiskRedacted(t *testing.T) {
 	h.typ("length\n")
 	h.until("jq length", func() bool { f, running, _ := p.view.Filtering(); return f == "length" && !running })
 	h.want("80000")
+	h.onUI(func() { files = []string{p.temp, h.w.resp.resp.BodyPath} })
+	if files[1] == "" {
+		t.Fatal("the body was not spooled to a file")
+	}
 	data, err := os.ReadFile(p.temp)
 	if err != nil || bytes.Contains(data, []byte(testToken)) {
 		t.Fatalf("the redacted copy holds the token (%v)", err)

@@ -318,3 +318,16 @@ func (p *bodyPane) do(act Action) bool {
 	}
 	return true
 }
+
+// closePower stops the body view's background work and removes the body
+// files (the spooled body, its redacted copy) when the workbench ends.
+func (w *Workbench) closePower() {
+	if w.power == nil {
+		return
+	}
+	w.power.body.release()
+	w.power.body.view.Close()
+	if w.resp.resp != nil {
+		w.resp.resp.Close()
+	}
+}

@@ -159,6 +159,7 @@ func (w *Workbench) Run(ctx context.Context) error {
 	if w.inflight != nil {
 		w.inflight()
 	}
+	w.closePower()
 	if err != nil {
 		return fmt.Errorf("workbench: %w", err)
 	}
