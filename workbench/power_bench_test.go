@@ -197,8 +197,9 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 // as the engine leaves it (1 MB head in memory, the body in a file), so
 // this measures the app, not the network: Ctrl+R to the first frame
 // showing the body, to the whole body readable (scanned for secrets,
-// shown from disk), and a page-down key to its frame while the view still
-// indexes and pretty-prints in the background. peak-heap-MB is the Go
+// shown from disk), a page-down key to its frame while the view still
+// indexes and pretty-prints in the background, a jq filter over the whole
+// body and a key's frame while it runs. peak-heap-MB is the Go
 // heap's peak above what it held before the response.
 func BenchmarkPowerLargeBody(b *testing.B) {
 	dir := b.TempDir()
@@ -247,7 +248,28 @@ func BenchmarkPowerLargeBody(b *testing.B) {
 			framed <- struct{}{}
 		}
 	})
-	var firstMS, fullMS, scrollMS, peakMB float64
+	// A filter that needs the whole body decoded; MISTBENCH_BENCH_JQ
+	// tries another (".[] | .ssid" streams).
+	filter := ".[12345].ssid"
+	if f := os.Getenv("MISTBENCH_BENCH_JQ"); f != "" {
+		filter = f
+	}
+	filtered := make(chan struct{}, 1)
+	set := make(chan struct{})
+	w.app.QueueUpdate(func() {
+		w.power.body.view.Debounce = 0
+		w.power.onBody = func(what string) {
+			if what == "filtered" {
+				select {
+				case filtered <- struct{}{}:
+				default:
+				}
+			}
+		}
+		close(set)
+	})
+	<-set
+	var firstMS, fullMS, scrollMS, jqMS, jqKeyMS, peakMB float64
 	n := 0
 	for b.Loop() {
 		b.StopTimer()
@@ -275,6 +297,29 @@ func BenchmarkPowerLargeBody(b *testing.B) {
 		}
 		scrollMS += float64(time.Since(t1).Microseconds()) / 1000 / keys
 
+		// jq over the whole body; keys keep their frames while it runs.
+		t2 := time.Now()
+		w.app.QueueEvent(rn('|'))
+		for _, r := range filter {
+			w.app.QueueEvent(rn(r))
+		}
+		a.press(key(tcell.KeyEnter))
+		t3 := time.Now()
+		a.press(key(tcell.KeyDown))
+		jqKeyMS += float64(time.Since(t3).Microseconds()) / 1000
+		for {
+			<-filtered
+			var running bool
+			var text string
+			done := make(chan struct{})
+			w.app.QueueUpdate(func() { text, running, _ = w.power.body.view.Filtering(); close(done) })
+			<-done
+			if text == filter && !running {
+				break
+			}
+		}
+		jqMS += float64(time.Since(t2).Microseconds()) / 1000
+
 		b.StopTimer()
 		close(stop)
 		p := <-peak
@@ -291,5 +336,7 @@ func BenchmarkPowerLargeBody(b *testing.B) {
 	b.ReportMetric(fullMS/float64(n), "whole-body-ms")
 	b.ReportMetric(scrollMS/float64(n), "pgdn-frame-ms")
 	b.ReportMetric(peakMB/float64(n), "peak-heap-MB")
+	b.ReportMetric(jqMS/float64(n), "jq-ms")
+	b.ReportMetric(jqKeyMS/float64(n), "key-during-jq-ms")
 	b.ReportMetric(float64(size)/(1<<20), "body-MB")
 }
