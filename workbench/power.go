@@ -71,6 +71,7 @@ func (w *Workbench) powerCapture(ev *tcell.EventKey, name string) (*tcell.EventK
 	if p == nil {
 		return ev, false
 	}
+	p.tree.resync()
 	focused := w.app.GetFocus()
 	if w.modal != "" {
 		if _, ok := focused.(*tview.List); ok && w.modal == "pick" && ev.Modifiers() == 0 {

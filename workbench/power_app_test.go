@@ -299,6 +299,12 @@ func TestPowerTreeFilter(t *testing.T) {
 	if it := h.w.tree.selected(); it == nil || it.ItemName() != "Operation 0421" {
 		t.Fatalf("selected %v, want the best match", it)
 	}
+	// A rebuild of the tree by the core (rename, move) keeps the filter.
+	h.onUI(func() { h.w.tree.rebuild() })
+	h.press("Down")
+	h.sync()
+	h.want("/0421", "of 1000")
+	h.wantNot("Operation 0000", "Tag 000")
 	// URLs and methods match too: DEL over thing URLs.
 	h.press("Ctrl+U")
 	h.typ("things999")

@@ -168,3 +168,11 @@ func (t *treePane) moveEnd(last bool) {
 		t.w.s.Selected, _ = target.GetReference().(collections.Item)
 	}
 }
+
+// resync filters again when the core rebuilt the whole tree under an open
+// filter (a rename, a move): the filter line stays true to what is shown.
+func (f *treeFilter) resync() {
+	if f.on && f.root != nil && f.w.tree.view.GetRoot() != f.root {
+		f.apply(f.input.GetText())
+	}
+}
