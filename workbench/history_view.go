@@ -40,6 +40,11 @@ func (w *Workbench) historyView() {
 }
 
 func (w *Workbench) showHistory(entries []*history.Entry) {
+	if len(entries) == 0 {
+		// tview's Table spins on a key when no row can be selected.
+		w.setStatus("no requests sent yet: the history lists what Ctrl+R sends")
+		return
+	}
 	rows := make([]widgets.HistoryEntry, len(entries))
 	for i, e := range entries {
 		rows[i] = widgets.HistoryEntry{

@@ -139,6 +139,14 @@ var DefaultBindings = []Binding{
 	{PaneResponse, " ", ActBodyPgDn, "page down", false},
 	{PaneResponse, "g", ActBodyTop, "top", false},
 	{PaneResponse, "G", ActBodyBottom, "bottom", false},
+	{PaneResponse, "Down", ActBodyDown, "scroll down", false},
+	{PaneResponse, "Up", ActBodyUp, "scroll up", false},
+	{PaneResponse, "PgDn", ActBodyPgDn, "page down", false},
+	{PaneResponse, "PgUp", ActBodyPgUp, "page up", false},
+	{PaneResponse, "Home", ActBodyTop, "top", false},
+	{PaneResponse, "End", ActBodyBottom, "bottom", false},
+	{PaneResponse, "Left", ActBodyLeft, "body: scroll left", false},
+	{PaneResponse, "Right", ActBodyRight, "body: scroll right", false},
 }
 
 // Keymap dispatches keys to actions per pane.

@@ -32,6 +32,8 @@ const (
 	ActBodyPrev   Action = Action(widgets.BodyPrev)
 	ActBodyFilter Action = Action(widgets.BodyFilter)
 	ActBodySave   Action = Action(widgets.BodySave)
+	ActBodyLeft   Action = Action(widgets.BodyLeft)
+	ActBodyRight  Action = Action(widgets.BodyRight)
 )
 
 // powerLayer holds the widgets of the power layer and their state.

@@ -409,6 +409,14 @@ func TestPowerHistory(t *testing.T) {
 
 func TestPowerVariables(t *testing.T) {
 	t.Parallel()
+	// Nothing in scope: a message, not an empty table (tview's Table
+	// spins on a key when no row can be selected).
+	empty := start(t, Config{Collection: &collections.Collection{Name: "Empty", Dir: t.TempDir()}}, 80, 24)
+	empty.press("F6")
+	empty.sync()
+	empty.want("no variables in scope")
+	empty.press("Down", "End")
+	empty.sync() // still handling keys
 	h := startPower(t, Config{})
 	h.press("Enter") // Bodies/List
 	h.press("F6")

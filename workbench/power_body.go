@@ -33,15 +33,9 @@ type bodyPane struct {
 	gen    int      // bumps with every body, so late work is dropped
 }
 
-// bodyNavKeys are the view's own keys: plain navigation. Letter keys (j k
-// g G / n N | y w) are rows of the core's table, so they can be rebound
-// and show in the help.
-var bodyNavKeys = []widgets.BodyKey{
-	{Key: "down", Action: widgets.BodyDown}, {Key: "up", Action: widgets.BodyUp},
-	{Key: "pgdn", Action: widgets.BodyPageDown}, {Key: "pgup", Action: widgets.BodyPageUp},
-	{Key: "home", Action: widgets.BodyTop}, {Key: "end", Action: widgets.BodyBottom},
-	{Key: "left", Action: widgets.BodyLeft}, {Key: "right", Action: widgets.BodyRight},
-}
+// The view has no keys of its own: every body key is a row of the core's
+// table (DefaultBindings), so it can be rebound and shows in the help.
+var bodyNavKeys = []widgets.BodyKey{}
 
 func newBodyPane(w *Workbench) *bodyPane {
 	p := &bodyPane{w: w}
@@ -309,7 +303,7 @@ func (p *bodyPane) do(act Action) bool {
 	switch act {
 	case ActCopy:
 		p.view.Do(widgets.BodyCopy)
-	case ActBodyDown, ActBodyUp, ActBodyPgDn, ActBodyPgUp, ActBodyTop, ActBodyBottom,
+	case ActBodyDown, ActBodyUp, ActBodyPgDn, ActBodyPgUp, ActBodyTop, ActBodyBottom, ActBodyLeft, ActBodyRight,
 		ActBodySearch, ActBodyNext, ActBodyPrev, ActBodyFilter, ActBodySave:
 		p.w.app.SetFocus(p.view)
 		p.view.Do(widgets.BodyAction(act))

@@ -77,6 +77,11 @@ func (w *Workbench) varRows() []widgets.VarRow {
 // varsView shows the variables and where each value comes from.
 func (w *Workbench) varsView() {
 	rows := w.varRows()
+	if len(rows) == 0 {
+		// tview's Table spins on a key when no row can be selected.
+		w.setStatus("no variables in scope (Ctrl+E picks an environment)")
+		return
+	}
 	v := widgets.NewVarsView().SetVars(rows)
 	env := w.s.EnvName()
 	if env == "" {
