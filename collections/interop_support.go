@@ -132,8 +132,9 @@ func validURLChars(s string) bool {
 	return true
 }
 
-// EscapeQueryKeepVars encodes as the sender does, leaving {{variables}} whole.
-func EscapeQueryKeepVars(s string) string {
+// MapOutsideVariables applies f to the text between {{variables}}, which
+// stay as written; text after an unclosed "{{" is mapped too.
+func MapOutsideVariables(s string, f func(string) string) string {
 	var b strings.Builder
 	for s != "" {
 		i := strings.Index(s, "{{")
@@ -142,43 +143,31 @@ func EscapeQueryKeepVars(s string) string {
 			j = strings.Index(s[i:], "}}")
 		}
 		if i < 0 || j < 0 {
-			b.WriteString(EscapeQuery(s))
+			b.WriteString(f(s))
 			break
 		}
-		b.WriteString(EscapeQuery(s[:i]))
+		b.WriteString(f(s[:i]))
 		b.WriteString(s[i : i+j+2])
 		s = s[i+j+2:]
 	}
 	return b.String()
 }
 
+// EscapeQueryKeepVars encodes as the sender does, leaving {{variables}} whole.
+func EscapeQueryKeepVars(s string) string { return MapOutsideVariables(s, EscapeQuery) }
+
 // unescapeQueryKeepVars decodes %XX and + but leaves {{variables}} alone.
 func unescapeQueryKeepVars(s string) (string, error) {
-	if !strings.Contains(s, "{{") {
-		return url.QueryUnescape(s)
-	}
-	var b strings.Builder
-	for s != "" {
-		i := strings.Index(s, "{{")
-		if i < 0 {
-			break
+	var first error
+	out := MapOutsideVariables(s, func(t string) string {
+		d, err := url.QueryUnescape(t)
+		if err != nil && first == nil {
+			first = err
 		}
-		j := strings.Index(s[i:], "}}")
-		if j < 0 {
-			break
-		}
-		d, err := url.QueryUnescape(s[:i])
-		if err != nil {
-			return "", err
-		}
-		b.WriteString(d)
-		b.WriteString(s[i : i+j+2])
-		s = s[i+j+2:]
+		return d
+	})
+	if first != nil {
+		return "", first
 	}
-	d, err := url.QueryUnescape(s)
-	if err != nil {
-		return "", err
-	}
-	b.WriteString(d)
-	return b.String(), nil
+	return out, nil
 }

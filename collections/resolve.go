@@ -553,10 +553,10 @@ func (r *resolver) buildBody(b Body, dir string) (ResolvedBody, string, error) {
 		return out, "", nil
 	case BodyJSON:
 		out.Bytes = []byte(r.expand(b.Text))
-		return out, "application/json", nil
+		return out, ImpliedContentType(b), nil
 	case BodyRaw:
 		out.Bytes = []byte(r.expand(b.Text))
-		return out, rawContentType(b.Language), nil
+		return out, ImpliedContentType(b), nil
 	case BodyForm:
 		var parts []string
 		for _, p := range b.Form {
@@ -568,7 +568,7 @@ func (r *resolver) buildBody(b Body, dir string) (ResolvedBody, string, error) {
 			parts = append(parts, EscapeForm(k)+"="+EscapeForm(v))
 		}
 		out.Bytes = []byte(strings.Join(parts, "&"))
-		return out, "application/x-www-form-urlencoded", nil
+		return out, ImpliedContentType(b), nil
 	case BodyMultipart:
 		for _, p := range b.Parts {
 			if p.Disabled {
@@ -589,7 +589,7 @@ func (r *resolver) buildBody(b Body, dir string) (ResolvedBody, string, error) {
 			return out, "", errors.New("body: kind file names no file")
 		}
 		out.File = absPath(dir, r.expand(b.File))
-		return out, "application/octet-stream", nil
+		return out, ImpliedContentType(b), nil
 	}
 	return out, "", fmt.Errorf("body: unknown kind %q", b.Kind)
 }
@@ -606,18 +606,31 @@ func absPath(dir, p string) string {
 	return filepath.Join(dir, p)
 }
 
-func rawContentType(lang string) string {
-	switch strings.ToLower(lang) {
-	case "json":
+// ImpliedContentType is the Content-Type a body kind sends when the user
+// set none; "" for no body and for multipart, whose boundary the sender
+// picks. Exporters use it to say what Resolve adds.
+func ImpliedContentType(b Body) string {
+	switch b.Kind {
+	case BodyJSON:
 		return "application/json"
-	case "xml":
-		return "application/xml"
-	case "html":
-		return "text/html"
-	case "javascript", "js":
-		return "application/javascript"
-	case "yaml":
-		return "application/yaml"
+	case BodyForm:
+		return "application/x-www-form-urlencoded"
+	case BodyFile:
+		return "application/octet-stream"
+	case BodyRaw:
+		switch strings.ToLower(b.Language) {
+		case "json":
+			return "application/json"
+		case "xml":
+			return "application/xml"
+		case "html":
+			return "text/html"
+		case "javascript", "js":
+			return "application/javascript"
+		case "yaml":
+			return "application/yaml"
+		}
+		return "text/plain"
 	}
-	return "text/plain"
+	return ""
 }

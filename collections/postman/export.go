@@ -251,7 +251,7 @@ func (ex *exporter) headers(r *collections.Request, path []*collections.Folder) 
 		inherited[i], inherited[j] = inherited[j], inherited[i]
 	}
 	all := append(inherited, own...)
-	if ct := impliedContentType(r.Body); ct != "" {
+	if ct := collections.ImpliedContentType(r.Body); ct != "" {
 		present := false
 		for _, h := range all {
 			present = present || strings.EqualFold(h.Key, "Content-Type") && !h.Disabled
@@ -262,33 +262,6 @@ func (ex *exporter) headers(r *collections.Request, path []*collections.Folder) 
 	}
 	b, _ := marshalNoEscape(all)
 	return b
-}
-
-// impliedContentType mirrors what collections.Resolve adds for a body kind.
-func impliedContentType(b collections.Body) string {
-	switch b.Kind {
-	case collections.BodyJSON:
-		return "application/json"
-	case collections.BodyForm:
-		return "application/x-www-form-urlencoded"
-	case collections.BodyFile:
-		return "application/octet-stream"
-	case collections.BodyRaw:
-		switch strings.ToLower(b.Language) {
-		case "json":
-			return "application/json"
-		case "xml":
-			return "application/xml"
-		case "html":
-			return "text/html"
-		case "javascript", "js":
-			return "application/javascript"
-		case "yaml":
-			return "application/yaml"
-		}
-		return "text/plain"
-	}
-	return ""
 }
 
 // exportURL writes the URL object newman reads: protocol, host and path

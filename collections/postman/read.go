@@ -491,23 +491,7 @@ func unescape(s string) string {
 	if !strings.ContainsAny(s, "%+") {
 		return s
 	}
-	var b strings.Builder
-	rest := s
-	for rest != "" {
-		i := strings.Index(rest, "{{")
-		j := -1
-		if i >= 0 {
-			j = strings.Index(rest[i:], "}}")
-		}
-		if i < 0 || j < 0 {
-			b.WriteString(queryUnescape(rest))
-			break
-		}
-		b.WriteString(queryUnescape(rest[:i]))
-		b.WriteString(rest[i : i+j+2])
-		rest = rest[i+j+2:]
-	}
-	return b.String()
+	return collections.MapOutsideVariables(s, queryUnescape)
 }
 
 func queryUnescape(s string) string {
