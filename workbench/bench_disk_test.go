@@ -1,13 +1,10 @@
 package workbench
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
 	"time"
-
-	"github.com/gdamore/tcell/v2"
 
 	"github.com/mistbench/mistbench/collections"
 )
@@ -31,27 +28,6 @@ func BenchmarkOpenFromDisk(b *testing.B) {
 		if err != nil || len(c.Problems) > 0 {
 			b.Fatal(err, c.Problems)
 		}
-		sim := tcell.NewSimulationScreen("UTF-8")
-		drawn := make(chan struct{}, 1)
-		w, err := New(Config{Collection: c, Env: "Local", Screen: sim})
-		if err != nil {
-			b.Fatal(err)
-		}
-		sim.SetSize(120, 40)
-		w.app.SetAfterDrawFunc(func(tcell.Screen) {
-			select {
-			case drawn <- struct{}{}:
-			default:
-			}
-		})
-		done := make(chan error, 1)
-		go func() { done <- w.Run(context.Background()) }()
-		<-drawn
-		b.StopTimer()
-		w.app.Stop()
-		if err := <-done; err != nil {
-			b.Fatal(err)
-		}
-		b.StartTimer()
+		drawFirstFrame(b, c, "")
 	}
 }

@@ -43,34 +43,39 @@ func BenchmarkFirstFrame(b *testing.B) {
 			for b.Loop() {
 				b.StopTimer()
 				c := bigCollection(1000)
-				sim := tcell.NewSimulationScreen("UTF-8")
-				drawn := make(chan struct{}, 1)
 				b.StartTimer()
-
-				w, err := New(Config{Collection: c, Env: "Local", Screen: sim, Open: open})
-				if err != nil {
-					b.Fatal(err)
-				}
-				sim.SetSize(120, 40)
-				w.app.SetAfterDrawFunc(func(tcell.Screen) {
-					select {
-					case drawn <- struct{}{}:
-					default:
-					}
-				})
-				done := make(chan error, 1)
-				go func() { done <- w.Run(context.Background()) }()
-				<-drawn
-
-				b.StopTimer()
-				w.app.Stop()
-				if err := <-done; err != nil {
-					b.Fatal(err)
-				}
-				b.StartTimer()
+				drawFirstFrame(b, c, open)
 			}
 		})
 	}
+}
+
+// drawFirstFrame builds the workbench on c (with the request open
+// opened) and runs it until its first frame is drawn; the timer stops
+// while it shuts down and starts again before returning.
+func drawFirstFrame(b *testing.B, c *collections.Collection, open string) {
+	sim := tcell.NewSimulationScreen("UTF-8")
+	drawn := make(chan struct{}, 1)
+	w, err := New(Config{Collection: c, Env: "Local", Screen: sim, Open: open})
+	if err != nil {
+		b.Fatal(err)
+	}
+	sim.SetSize(120, 40)
+	w.app.SetAfterDrawFunc(func(tcell.Screen) {
+		select {
+		case drawn <- struct{}{}:
+		default:
+		}
+	})
+	done := make(chan error, 1)
+	go func() { done <- w.Run(context.Background()) }()
+	<-drawn
+	b.StopTimer()
+	w.app.Stop()
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+	b.StartTimer()
 }
 
 // BenchmarkKeypressToFrame measures one key in the tree of a 1,000-request
