@@ -2,7 +2,6 @@ package workbench
 
 import (
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,26 +12,7 @@ import (
 // re-open Who am I from the history (Ctrl+H, which the terminal sends as
 // Backspace) with its response.
 func TestPowerJourneyInTmux(t *testing.T) {
-	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatal("tmux is needed for the end-to-end test (apt-get install tmux)")
-		}
-		t.Skip("tmux is not installed")
-	}
-	if testing.Short() {
-		t.Skip("end-to-end test")
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "mistbench")
-	build := exec.Command("go", "build", "-o", bin, "github.com/mistbench/mistbench/cmd/mistbench")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	s := &tmuxSession{t: t, sock: filepath.Join(dir, "tmux.sock")}
-	home := filepath.Join(dir, "home")
-	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36",
-		"env", "MISTBENCH_HOME="+home, "TERM=tmux-256color", bin, "demo")
-	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	s, home := startDemoInTmux(t)
 
 	s.waitFor("env Sandbox (127.0.0.1:", "Auth/Who am I", "Ctrl+P palette", "Ctrl+R send")
 	s.keys("C-r")

@@ -57,10 +57,11 @@ func (s *tmuxSession) waitFor(texts ...string) string {
 	}
 }
 
-// The seed walk in a real terminal: mistbench demo, send Who am I, list
-// the WLANs, open Rename SSID, edit its body, send it, and read the
-// Python code for it.
-func TestDemoInTmux(t *testing.T) {
+// startDemoInTmux builds mistbench and runs "mistbench demo" in a private
+// tmux server (120x36) with its own MISTBENCH_HOME, which it returns. It
+// skips without tmux, except in CI, which must have it.
+func startDemoInTmux(t *testing.T) (*tmuxSession, string) {
+	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatal("tmux is needed for the end-to-end test (apt-get install tmux)")
@@ -81,6 +82,14 @@ func TestDemoInTmux(t *testing.T) {
 	s.tmux("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "120", "-y", "36",
 		"env", "MISTBENCH_HOME="+home, "TERM=tmux-256color", bin, "demo")
 	t.Cleanup(func() { exec.Command("tmux", "-S", s.sock, "kill-server").Run() })
+	return s, home
+}
+
+// The seed walk in a real terminal: mistbench demo, send Who am I, list
+// the WLANs, open Rename SSID, edit its body, send it, and read the
+// Python code for it.
+func TestDemoInTmux(t *testing.T) {
+	s, home := startDemoInTmux(t)
 	// Let programs set tmux's buffer with OSC 52, as over SSH.
 	s.tmux("set-option", "-g", "set-clipboard", "on")
 
