@@ -83,22 +83,20 @@ func (w *Workbench) reopen(e *history.Entry) {
 			w.resp.showError(fmt.Errorf("%s (from the history, %s)", e.Error, e.Time.Local().Format("Jan 02 15:04:05")))
 			return
 		}
-		same := func(s string) string { return s }
-		w.resp.show(resp, renderResponseBody(resp, same), same)
+		// The entry was redacted when recorded; the secrets the request
+		// uses now are hidden too, should the history have missed one.
+		redact := func(s string) string { return s }
+		if r, err := w.s.Resolve(collections.SecretsReveal); err == nil {
+			redact = redactor(r)
+		}
+		w.resp.show(resp, renderResponseBody(resp, redact), redact)
 		w.setStatus(fmt.Sprintf("from the history: %s %s → %s, sent %s", e.Method, e.Request, resp.Status(), e.Time.Local().Format("Jan 02 15:04:05")))
 	}
 	if e.Request != "" && (e.CollectionDir == "" || e.CollectionDir == w.s.Coll.Dir) {
 		if req, _, err := w.s.Coll.Find(e.Request); err == nil {
-			if req == w.s.Orig {
-				w.focusPane(PaneEditor)
-				show()
-				return
-			}
-			before := w.s.Orig
-			w.openRequest(req)
-			if w.s.Orig == req && before != req {
-				show()
-			}
+			// With unsaved edits open, a dialog asks first; the response
+			// shows once the request is open, whatever the answer.
+			w.openRequestThen(req, show)
 			return
 		}
 	}

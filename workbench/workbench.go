@@ -485,9 +485,17 @@ func (w *Workbench) host() string {
 
 // openRequest opens req in the editor, asking first when the open one has
 // unsaved edits.
-func (w *Workbench) openRequest(req *collections.Request) {
+func (w *Workbench) openRequest(req *collections.Request) { w.openRequestThen(req, nil) }
+
+// openRequestThen is openRequest; then runs once req is open, whichever
+// way the user answered the unsaved-changes dialog (not on Cancel, nor when
+// saving failed). It runs at once when req is already open.
+func (w *Workbench) openRequestThen(req *collections.Request, then func()) {
 	if req == w.s.Orig {
 		w.focusPane(PaneEditor)
+		if then != nil {
+			then()
+		}
 		return
 	}
 	doOpen := func() {
@@ -497,6 +505,9 @@ func (w *Workbench) openRequest(req *collections.Request) {
 		w.resp.clear()
 		w.refresh()
 		w.focusPane(PaneEditor)
+		if then != nil {
+			then()
+		}
 	}
 	if !w.s.DraftDirty() {
 		doOpen()
