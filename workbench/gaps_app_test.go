@@ -1,10 +1,16 @@
 package workbench
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/mistbench/mistbench/collections"
 	"github.com/mistbench/mistbench/internal/history"
 )
 
@@ -101,4 +107,184 @@ func TestHistoryReopenHidesCurrentSecrets(t *testing.T) {
 	h.sync()
 	h.want("Bodies/List", "from the history", `"echo": "Token ••••••"`)
 	h.wantNot(testToken)
+}
+
+// authEcho serves on 127.0.0.1 and answers with the credentials it got,
+// so a test sees what was sent and that the screen masks it.
+type authEcho struct {
+	*httptest.Server
+	mu   sync.Mutex
+	seen http.Header
+}
+
+func newAuthEcho(t *testing.T) *authEcho {
+	a := &authEcho{}
+	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		a.mu.Lock()
+		a.seen = r.Header.Clone()
+		a.mu.Unlock()
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(map[string]string{"auth": r.Header.Get("Authorization"), "key": r.Header.Get("X-Api-Key"), "cookie": r.Header.Get("Cookie")})
+	}))
+	t.Cleanup(a.Close)
+	return a
+}
+
+func (a *authEcho) header(name string) string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.seen.Get(name)
+}
+
+// A curl command pasted with a literal credential: the request refers to
+// a secret variable, the value is in the secret store for the environment,
+// the screen never shows it, sending uses it, and saving succeeds.
+func TestCurlPasteKeepsCredentialsSecret(t *testing.T) {
+	t.Parallel()
+	srv := newAuthEcho(t)
+	h := startPower(t, Config{})
+	secrets := h.w.s.Secrets.(memSecrets)
+	dir, id := h.w.s.Coll.Dir, h.w.s.Coll.ID
+	draft := func() *collections.Request {
+		var d *collections.Request
+		h.onUI(func() { d = h.w.s.Draft.Clone() })
+		return d
+	}
+	h.press("Enter") // Bodies/List
+
+	// The token the environment already holds: referred to, not stored again.
+	h.press("Ctrl+L")
+	h.paste("curl -H 'Authorization: Token " + testToken + "' " + srv.URL + "/api/v1/self")
+	h.sync()
+	h.want("curl command pasted: the token is the one {{apitoken}} holds")
+	h.wantNot(testToken)
+	if a := draft().Auth; a.Type != collections.AuthMistToken || a.Token != "{{apitoken}}" {
+		t.Fatalf("auth %+v", a)
+	}
+
+	// Another token: a name of its own, the stored one left alone.
+	const newTok = "NEWtok-98765-zyx"
+	h.press("Ctrl+L")
+	h.paste("curl -H 'Authorization: Token " + newTok + "' " + srv.URL + "/api/v1/self")
+	h.sync()
+	h.want("curl command pasted: the token went to your secret store as {{apitoken_2}} (env Local")
+	var status string
+	h.onUI(func() { status = h.w.statusMsg })
+	if want := "curl command pasted: the token went to your secret store as {{apitoken_2}} (env Local, {{apitoken}} holds another); GET " + srv.URL + "/api/v1/self"; status != want {
+		t.Fatalf("status %q, want %q", status, want)
+	}
+	h.wantNot(newTok)
+	d := draft()
+	if d.Name != "List" || d.Auth.Type != collections.AuthMistToken || d.Auth.Token != "{{apitoken_2}}" || len(d.Headers) != 0 {
+		t.Fatalf("draft after paste: %+v", d)
+	}
+	if secrets[id+"/Local/apitoken_2"] != newTok || secrets[id+"/Local/apitoken"] != testToken {
+		t.Fatalf("secret store %v", secrets)
+	}
+	// The auth tab shows the reference and that the secret is set.
+	h.press("]", "]", "]")
+	h.sync()
+	h.want("{{apitoken_2}}", "secret apitoken_2 is set")
+	h.wantNot(newTok)
+	// Sent with the real value, echoed back masked.
+	h.press("Ctrl+R")
+	h.idle()
+	h.want("200 OK", `"auth": "Token ••••••"`)
+	h.wantNot(newTok)
+	if got := srv.header("Authorization"); got != "Token "+newTok {
+		t.Fatalf("sent Authorization %q", got)
+	}
+	// Saved without a question; no file holds the token.
+	h.press("Ctrl+S")
+	h.sync()
+	h.want("saved to")
+	h.wantNot("written literally", "● unsaved")
+	if f := grepDir(t, dir, newTok); f != "" {
+		t.Fatalf("the token was saved in %s", f)
+	}
+	if grepDir(t, dir, "apitoken_2") == "" {
+		t.Fatal("the secret variable apitoken_2 is not defined in the collection files")
+	}
+	// F6 lists it, masked.
+	h.press("F6")
+	h.sync()
+	h.want("apitoken_2", "••••••••")
+	h.wantNot(newTok)
+	h.press("Esc")
+
+	// -u user:pass, an API key header and a cookie in one command.
+	h.press("Ctrl+L")
+	h.paste("curl -u admin:hunter2-pw -H 'X-Api-Key: key-5551234' -b 'sid=abc987654' " + srv.URL + "/api/v1/self")
+	h.sync()
+	h.want("curl command pasted: the X-Api-Key header went to your secret store as {{x_api_key}}")
+	h.wantNot("hunter2-pw", "key-5551234", "abc987654")
+	d = draft()
+	if d.Auth.Type != collections.AuthBasic || d.Auth.Username != "admin" || d.Auth.Password != "{{password}}" {
+		t.Fatalf("auth %+v", d.Auth)
+	}
+	want := map[string]string{"X-Api-Key": "{{x_api_key}}", "Cookie": "{{cookie}}"}
+	for _, hd := range d.Headers {
+		if v, ok := want[hd.Key]; ok && hd.Value == v {
+			delete(want, hd.Key)
+		}
+	}
+	if len(want) > 0 {
+		t.Fatalf("headers %+v", d.Headers)
+	}
+	h.press("Ctrl+R")
+	h.idle()
+	h.want("200 OK")
+	h.wantNot("hunter2-pw", "key-5551234", "abc987654")
+	if got := srv.header("Authorization"); got != "Basic "+base64.StdEncoding.EncodeToString([]byte("admin:hunter2-pw")) {
+		t.Fatalf("sent Authorization %q", got)
+	}
+	if srv.header("X-Api-Key") != "key-5551234" || srv.header("Cookie") != "sid=abc987654" {
+		t.Fatalf("sent %v", srv.seen)
+	}
+	h.press("Ctrl+S")
+	h.sync()
+	h.want("saved to")
+	for _, lit := range []string{"hunter2-pw", "key-5551234", "abc987654"} {
+		if f := grepDir(t, dir, lit); f != "" {
+			t.Fatalf("%s was saved in %s", lit, f)
+		}
+	}
+
+	// An API key alone becomes the request's auth.
+	h.press("Ctrl+L")
+	h.paste("curl -H 'X-Api-Key: key-5551234' " + srv.URL + "/api/v1/self")
+	h.sync()
+	h.want("curl command pasted: the API key X-Api-Key is the one {{x_api_key}} holds")
+	if a := draft().Auth; a.Type != collections.AuthAPIKey || a.Key != "X-Api-Key" || a.Value != "{{x_api_key}}" || a.In != "header" {
+		t.Fatalf("auth %+v", a)
+	}
+	h.press("Ctrl+R")
+	h.idle()
+	if srv.header("X-Api-Key") != "key-5551234" {
+		t.Fatalf("sent %v", srv.seen)
+	}
+}
+
+// Without a secret store the value stays in memory for the session: it
+// is sent, never saved.
+func TestCurlPasteWithoutSecretStore(t *testing.T) {
+	t.Parallel()
+	srv := newAuthEcho(t)
+	c, _ := powerCollection(t, "127.0.0.1:9")
+	h := start(t, Config{Collection: c, Env: "Local"}, 160, 32)
+	h.press("Enter", "Ctrl+L")
+	h.paste("curl -H 'Authorization: Bearer bear-112233' " + srv.URL + "/x")
+	h.sync()
+	h.want("the token is kept as {{token}} for this session only (no secret store)")
+	h.press("Ctrl+R")
+	h.idle()
+	if got := srv.header("Authorization"); got != "Bearer bear-112233" {
+		t.Fatalf("sent Authorization %q", got)
+	}
+	h.press("Ctrl+S")
+	h.sync()
+	h.want("saved to")
+	if f := grepDir(t, c.Dir, "bear-112233"); f != "" {
+		t.Fatalf("saved in %s", f)
+	}
 }
