@@ -44,6 +44,26 @@ func (r *ImportReport) Drop(kind, format string, args ...any) {
 	r.Notes = append(r.Notes, "dropped: "+fmt.Sprintf(format, args...))
 }
 
+// Add adds what another report counted and noted, after this one's: an
+// importer that converts parts in parallel adds their reports in order.
+func (r *ImportReport) Add(o *ImportReport) {
+	for k, n := range o.Kept {
+		r.Kept[k] += n
+	}
+	for k, n := range o.Converted {
+		r.Converted[k] += n
+	}
+	for k, n := range o.Dropped {
+		r.Dropped[k] += n
+	}
+	r.Notes = append(r.Notes, o.Notes...)
+	for env, vars := range o.Secrets {
+		for k, v := range vars {
+			r.Secret(env, k, v)
+		}
+	}
+}
+
 // Secret records the value of a variable that became secret.
 func (r *ImportReport) Secret(env, key, value string) {
 	if r.Secrets == nil {
