@@ -146,7 +146,7 @@ func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size i
 			out.Reset()
 		}
 	}
-	values, err := pb.decode(bodyCtx, raw, size)
+	values, err := decodeFor(ctx, bodyCtx, pb, raw, size, q)
 	if err != nil {
 		return nil, err
 	}

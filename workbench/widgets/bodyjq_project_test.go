@@ -1,0 +1,209 @@
+package widgets
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/itchyny/gojq"
+)
+
+// projPrograms are realistic and awkward jq programs: each must give on
+// the projected decode exactly what it gives on the whole body.
+var projPrograms = []string{
+	".", ".[12345].ssid", ".[0]", ".[1]", ".[-1]", ".[-2].id", ".[2:5]", ".[1:]", ".[-2:]", ".[:2]", ".[:-1]",
+	".[2:5] | length", ".[1:] | .[0].id", "first", "last", "first.id", "last | .id",
+	"map(.ssid)", "map(.id) | add", ".[] | select(.enabled) | .name", "[.[] | select(.enabled)] | length",
+	"length", "keys", "keys_unsorted", "type", ".[] | type", "map(type)", ".a | length", ".a | keys",
+	".results[0].id", ".results | length", ".results[] | .id", ".results[-1]", `.results | map(.id)`,
+	"{a: .x, b: .y}", "{a, b}", `{"a b"}`, `{$__loc__}`, "{a: .x} | .a", "{a: .x} | length", "[.a, .b]", "[.[] | .x] | add",
+	"[.[] | .x] | length", "[.[] | .x][1]", ".a // .b", ".a.b // .c", ".x and .y", ".x or .a",
+	"to_entries", "with_entries(.value |= tostring)", "..", "paths", "[paths]", ". as $x | $x.a", ". as [$a, $b] | $b",
+	".a as $x | .b | [$x, .]", "reduce .[] as $i (0; .+1)", "foreach .[] as $i (0; .+1)", "def f: .a; f", "def length: .a; length",
+	`getpath(["a"])`, "tojson", "tostring", `"\(.a)"`, `"x\(.a.b)y"`, `@base64 "\(.id)"`, "@json", "try .a catch .", "try error(.a) catch .",
+	".a.b?", "try (.[0]) catch .", "if .a then .b else .c end", "if .a then .b end", "if .x then .a elif .y then .b else 1 end",
+	".a?", ".[\"a\"]", `.["a"].b`, `has("a")`, "has(0)", `has("id") and has("ssid")`, `.[] | has("ssid")`,
+	".a | length", "input", "$__loc__", "env.HOME | type", "$ENV | type", ".[.i]", ".a[.i]", ".[.k]", `.["\(.k)"]`,
+	".[0.5]", ".[1e1]", ".[null]", ".[\"x\"]?", ".[]?", ".[]", ".[][]", ".[] | .[]?", "map(.auth.type)", "map(select(.vlan_id > 1))",
+	"sort_by(.ssid) | .[0]", "sort_by(.ssid) | .[0].id", "sort_by(.ssid) | length", "group_by(.enabled) | length",
+	"group_by(.enabled) | .[0][0].id", "min_by(.vlan_id)", "max_by(.vlan_id) | .id", "unique_by(.enabled) | map(.id)",
+	"any", "all", "any(.enabled)", "all(.[]; .enabled)", "any(.[]; .id == 2)", "isempty(.[])", "first(.[])", "last(.[])",
+	"limit(2; .[])", "limit(1; .[] | .id)", "nth(1)", "range(2)", "range(.n)", "[range(length)]", "empty", "error", "error(.a)",
+	"not", ".[] | not", "map(not)", "arrays", "objects", ".[] | objects | .id", ".[] | numbers", "values", "nulls", "scalars",
+	"-.a", "-.x", ".x + 1", ".a + .b", ".a == .b", ". == .", ".a = 1", ".a |= . + 1", "del(.a)", "to_entries | map(.key)",
+	"[.[] | .id] | sort", "add", "add(.[])", "map(.bands | length)", "map(.auth | has(\"type\"))", "map(keys)",
+	"label $f | .[] | if .id == 2 then ., break $f else . end", "[.[] | {id}]", "[.[] | {id, x: .auth.type}]",
+	".[0] as $x | .[1] | . + $x", "path(.a)", "[.[] | length]", "map(length)", "length as $n | .[0]", "splits(\"a\")",
+	"ascii_downcase?", "tostream", "[tostream] | length", "getpath([\"a\", \"b\"])", "[..] | length", "recurse | numbers",
+	".a[1:]", ".a[-1:]", ".a[:-1]", "(.a, .b) | .x", "(.a | .x), .b", ".a[]", ".a[] | .b", ".a[]?.b", "[.a[]?]",
+	"1, 2", "null", "\"s\"", "[]", "{}", "1 as $x | .[$x]", "first(.[] | select(.id == 2))", "abs", "length, keys",
+	"to_entries[] | .value", "try .[] catch 0", ".[] | try .x catch 1", "map(.x?)", "keys[0] as $k | .[$k]", "in({})",
+	"@text", "@csv", "map(tostring)", "implode?", "utf8bytelength", "select(length > 2)", "select(.a) | keys",
+	"select(type == \"array\") | .[1]", "if type == \"object\" then .a else .[0] end",
+}
+
+// projBodies: nested objects, arrays, duplicate keys, NDJSON, scalars,
+// odd strings and numbers, bad JSON.
+var projBodies = []string{
+	`[{"id":1,"ssid":"a","enabled":true,"vlan_id":3,"auth":{"type":"psk"},"bands":["24","5"]},{"id":2,"ssid":"b","enabled":false,"vlan_id":0},{"id":3,"ssid":"c","enabled":true,"vlan_id":-0}]`,
+	`{"total":3,"results":[{"id":1,"ssid":"a"},{"id":2,"ssid":"b"}],"next":{"x":[1,2]}}`,
+	`{"a":{"b":1,"x":[1,2]},"b":[3,4],"c":null,"x":1,"y":2,"i":1,"k":"a","n":3}`,
+	`{"a":1,"a":2,"b":{"c":1,"c":{"d":2}},"x":true}`,
+	`{"a":[1,{"b":2}],"x":false,"y":"s"}`,
+	`[[1,2],[3,[4,5]],{"a":1},"s",null,true,1.5]`,
+	"[{\"id\":1}]\n[{\"id\":2},{\"id\":3}]\n",
+	"{\"a\":1}\n{\"a\":{\"x\":2}}\n{\"b\":3}\n",
+	`1`, `"str"`, `null`, `true`, `-0`, `1.0`, `1e2`, `100000000000000000000`, `0.1`, `-5`,
+	``, `   `, `[]`, `{}`, `[[]]`, `[{}]`, `{"":1}`,
+	`{"a":"\u00e9\ud83d\ude00\ud800x\"\\\/\b\f\n\r\t","k\u0061":1,"é":2}`,
+	"{\"a\":\"\xff\xfe bad utf8\",\"b\":\"\xed\xa0\x80\"}",
+	`[1,2,3,4,5,6,7,8,9,10]`,
+	`{"a":[{"b":{"x":1}},{"b":[1]}],"b":{"x":{"y":1}}}`,
+	`[{"x":{"p":1,"q":2}},{"x":[1,2,3]}]`,
+	`{"a":{"b":{"c":{"d":{"e":[1,2,{"f":"g"}]}}}}}`,
+	`1 2 3`, `"a""b"`, `truefalse`, `[1]2{}`, `01`, `1-2`,
+	`[1,2`, `{"a":}`, `nul`, `{"a" 1}`, `[1,]`, `{"a":1,}`, `"\x"`, "\"a\x01\"", `[1] x`, `-`, `1.`, `1e`, `.5`, `+1`, `"\u12"`,
+	`{"a":1} {"a":2} garbage`,
+}
+
+// refRun is the reference: the whole body decoded by encoding/json, the
+// program run on each value.
+func refRun(ctx context.Context, prog, body string) (string, error) {
+	q, err := gojq.Parse(prog)
+	if err != nil {
+		return "", err
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return "", err
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	dec.UseNumber()
+	var values []any
+	for {
+		var v any
+		err := dec.Decode(&v)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return "", fmt.Errorf("body is not JSON: %w", err)
+		}
+		values = append(values, v)
+	}
+	var out bytes.Buffer
+	for _, v := range values {
+		if err := runOne(ctx, code, v, &out); err != nil {
+			return out.String(), err
+		}
+	}
+	return out.String(), nil
+}
+
+// projRun decodes the body for the program's need and runs it.
+func projRun(ctx context.Context, prog, body string) (string, error) {
+	q, err := gojq.Parse(prog)
+	if err != nil {
+		return "", err
+	}
+	code, err := gojq.Compile(q)
+	if err != nil {
+		return "", err
+	}
+	values, err := projectedDecode(ctx, strings.NewReader(body), int64(len(body)), programNeed(q))
+	if errors.Is(err, errProjFallback) {
+		return "", fmt.Errorf("projected decode refused a body encoding/json takes")
+	}
+	if err != nil {
+		return "", err
+	}
+	var out bytes.Buffer
+	for _, v := range values {
+		if err := runOne(ctx, code, v, &out); err != nil {
+			return out.String(), err
+		}
+	}
+	return out.String(), nil
+}
+
+func sameRun(t *testing.T, prog, body string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+	defer cancel()
+	want, werr := refRun(ctx, prog, body)
+	got, gerr := projRun(ctx, prog, body)
+	if ctx.Err() != nil {
+		return // a program that does not end
+	}
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) || got != want {
+		t.Errorf("%s on %q (need %s):\n got %q, %v\nwant %q, %v", prog, body, needString(prog), got, gerr, want, werr)
+	}
+}
+
+func needString(prog string) string {
+	q, err := gojq.Parse(prog)
+	if err != nil {
+		return "-"
+	}
+	return programNeed(q).String()
+}
+
+func TestProjectionMatchesWhole(t *testing.T) {
+	for _, body := range projBodies {
+		for _, prog := range projPrograms {
+			sameRun(t, prog, body)
+		}
+	}
+}
+
+// TestProjectionNeeds: the analysis sees what these programs look at.
+func TestProjectionNeeds(t *testing.T) {
+	for prog, want := range map[string]string{
+		".":                                 "all",
+		".[12345].ssid":                     "[12345:{ssid:all}]",
+		"map(.ssid)":                        "[*:{ssid:all}]",
+		"length":                            "shallow",
+		"[.[] | select(.enabled)] | length": "[*:{enabled:type}]",
+		"sort_by(.ssid) | .[0]":             "[*:all]",
+		"sort_by(.ssid) | .[0].id":          "[*:{id:all ssid:all}]",
+		".[-1]":                             "[-1:all]",
+		"def f: .a; f":                      "all",
+		". as $x | $x.a":                    "all",
+		"{a: .x, b: .y}":                    "{x:all y:all}",
+		`has("a")`:                          "{a:-}",
+		"1":                                 "-",
+	} {
+		if got := needString(prog); got != want {
+			t.Errorf("need(%s) = %s, want %s", prog, got, want)
+		}
+	}
+}
+
+// FuzzProjection: any program on any body gives on the projected decode
+// what it gives on the whole body, or both fail; nothing panics.
+func FuzzProjection(f *testing.F) {
+	for i, b := range projBodies {
+		f.Add(projPrograms[i*7%len(projPrograms)], b)
+	}
+	f.Add(".[1].a", `[{"a":1},{"a":{"b":2},"c":3}]`)
+	f.Add(".a[-1]", `{"a":[1,2,3]}`)
+	f.Fuzz(func(t *testing.T, prog, body string) {
+		q, err := gojq.Parse(prog)
+		if err != nil {
+			return
+		}
+		if _, err := gojq.Compile(q); err != nil {
+			return
+		}
+		if strings.Contains(prog, "now") || strings.Contains(prog, "input") || strings.Contains(prog, "debug") || strings.Contains(prog, "stderr") {
+			return
+		}
+		sameRun(t, prog, body)
+	})
+}
