@@ -29,7 +29,7 @@ func loadPartial(dir, reqPath string) (*Collection, bool) {
 	if len(names) == 0 || names[len(names)-1] == "" {
 		return nil, false
 	}
-	l := &loader{dir: dir, disk: &diskState{files: map[string]any{}, dirs: map[string]bool{}, partial: true, orders: map[string][]string{}}}
+	l := newLoader(dir, &diskState{files: map[string]any{}, dirs: map[string]bool{}, partial: true, orders: map[string][]string{}}, nil)
 	c := &Collection{Dir: dir, disk: l.disk}
 	data, err := os.ReadFile(filepath.Join(dir, CollectionFile))
 	if err != nil {

@@ -1,7 +1,6 @@
 package collections
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -53,7 +52,7 @@ func Load(dir string) (*Collection, error) {
 	if !st.IsDir() {
 		return nil, fmt.Errorf("collection %s: not a directory", dir)
 	}
-	l := &loader{dir: dir, disk: &diskState{files: map[string]any{}, dirs: map[string]bool{}}, cache: openParseCache(dir)}
+	l := newLoader(dir, &diskState{files: map[string]any{}, dirs: map[string]bool{}}, openParseCache(dir))
 	defer l.cache.save(dir)
 	c := &Collection{Dir: dir, disk: l.disk}
 
@@ -75,7 +74,15 @@ func Load(dir string) (*Collection, error) {
 	} else {
 		order = cf.Order
 	}
+	// The environments load while the tree does.
+	envs := l.child()
+	envsDone := make(chan struct{})
+	go func() {
+		defer close(envsDone)
+		c.Environments = envs.loadEnvironments()
+	}()
 	c.Items = l.loadItems("", order)
+	<-envsDone
 	if _, broken := firstProblem(l.problems, l.display(CollectionFile)); broken {
 		l.disk.brokenRoot = true
 	} else {
@@ -83,16 +90,42 @@ func Load(dir string) (*Collection, error) {
 		// that misses entries does not count as a change.
 		l.own(CollectionFile, c.collectionStruct(orderOf(c.Items)))
 	}
-	c.Environments = l.loadEnvironments()
+	l.problems = append(l.problems, envs.problems...)
 	c.Problems = l.problems
 	return c, nil
 }
 
+// loader reads a collection's files. A folder's requests and its
+// subfolders load in parallel, each subfolder by a child loader that
+// shares the disk state (under mu) and collects its own problems, which
+// its parent takes in order: the outcome is the same as one by one.
 type loader struct {
 	dir      string
+	root     string // dir, cleaned
 	disk     *diskState
 	problems []*FileError
-	cache    *parseCache // nil: parse every file
+	cache    *parseCache   // nil: parse every file
+	mu       *sync.Mutex   // guards disk
+	sem      chan struct{} // bounds the files being read at once
+}
+
+func newLoader(dir string, disk *diskState, cache *parseCache) *loader {
+	return &loader{dir: dir, root: filepath.Clean(dir), disk: disk, cache: cache, mu: &sync.Mutex{},
+		sem: make(chan struct{}, 2*runtime.GOMAXPROCS(0))}
+}
+
+// child is a loader for a subfolder, run by another goroutine.
+func (l *loader) child() *loader {
+	c := *l
+	c.problems = nil
+	return &c
+}
+
+// io runs fn, which reads files, within the bound on reads at once.
+func (l *loader) io(fn func()) {
+	l.sem <- struct{}{}
+	defer func() { <-l.sem }()
+	fn()
 }
 
 func firstProblem(ps []*FileError, file string) (*FileError, bool) {
@@ -104,12 +137,30 @@ func firstProblem(ps []*FileError, file string) (*FileError, bool) {
 	return nil, false
 }
 
-func (l *loader) display(rel string) string { return filepath.Join(l.dir, filepath.FromSlash(rel)) }
+// display is the file name of rel (slash-separated, clean) for opening and
+// for messages: filepath.Join(dir, rel), without cleaning it again.
+func (l *loader) display(rel string) string {
+	switch {
+	case rel == "":
+		return l.root
+	case l.root == ".":
+		return filepath.FromSlash(rel)
+	case len(filepath.VolumeName(l.root)) == len(l.root):
+		return filepath.Join(l.root, filepath.FromSlash(rel)) // "C:"
+	case os.IsPathSeparator(l.root[len(l.root)-1]):
+		return l.root + filepath.FromSlash(rel)
+	}
+	return l.root + string(filepath.Separator) + filepath.FromSlash(rel)
+}
 
 func (l *loader) problem(e *FileError) { l.problems = append(l.problems, e) }
 
 // own records a file as loaded cleanly, with its canonical content.
-func (l *loader) own(rel string, canonical any) { l.disk.files[rel] = canonical }
+func (l *loader) own(rel string, canonical any) {
+	l.mu.Lock()
+	l.disk.files[rel] = canonical
+	l.mu.Unlock()
+}
 
 func (l *loader) collectionFromFile(c *Collection, cf *collectionFile, data []byte) *FileError {
 	file := l.display(CollectionFile)
@@ -149,7 +200,9 @@ func checkVariables(vs []variableFile) (int, error) {
 // loadItems reads the folder at rel ("" for the root) in the given order;
 // entries not in the order follow, sorted by name.
 func (l *loader) loadItems(rel string, order []string) []Item {
-	entries, err := os.ReadDir(l.display(rel))
+	var entries []os.DirEntry
+	var err error
+	l.io(func() { entries, err = os.ReadDir(l.display(rel)) })
 	if err != nil {
 		l.problem(&FileError{File: l.display(rel), Msg: err.Error(), Err: err})
 		return nil
@@ -195,6 +248,23 @@ func (l *loader) loadItems(rel string, order []string) []Item {
 			dirs[i] = st != nil && st.IsDir()
 		}
 	}
+	// Subfolders load while this folder's requests are read.
+	type sub struct {
+		l    *loader
+		item Item
+		done chan struct{}
+	}
+	subs := make([]*sub, len(ordered))
+	for i, n := range ordered {
+		if dirs[i] {
+			s := &sub{l: l.child(), done: make(chan struct{})}
+			subs[i] = s
+			go func() {
+				defer close(s.done)
+				s.item = s.l.loadFolder(path.Join(rel, n))
+			}()
+		}
+	}
 	files := l.readRequests(rel, ordered, dirs)
 
 	var items []Item
@@ -204,7 +274,9 @@ func (l *loader) loadItems(rel string, order []string) []Item {
 		isDir := dirs[i]
 		var it Item
 		if isDir {
-			it = l.loadFolder(childRel)
+			<-subs[i].done
+			l.problems = append(l.problems, subs[i].l.problems...)
+			it = subs[i].item
 		} else {
 			r := files[i]
 			if r.problem != nil {
@@ -236,6 +308,8 @@ func (l *loader) loadItems(rel string, order []string) []Item {
 // disown forgets a file or folder loaded cleanly but rejected afterwards,
 // so Save never touches it.
 func (l *loader) disown(rel string, isDir bool) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	delete(l.disk.files, rel)
 	if isDir {
 		for k := range l.disk.files {
@@ -255,31 +329,45 @@ func (l *loader) loadFolder(rel string) Item {
 	f := &Folder{Name: path.Base(rel), dirName: path.Base(rel)}
 	var order []string
 	ffRel := path.Join(rel, FolderFile)
-	data, err := os.ReadFile(l.display(ffRel))
-	switch {
-	case err == nil:
-		var ff folderFile
-		if ferr := decodeYAML(l.display(ffRel), data, &ff); ferr != nil {
-			l.problem(ferr)
-			return &Broken{File: ffRel, Err: ferr}
+	var p parsedFile
+	var st fs.FileInfo
+	var hit bool
+	l.io(func() { p, st, hit = l.cached(ffRel) })
+	var err error
+	if hit && p.Folder != nil && l.folderFromFile(f, p.Folder, nil, ffRel) == nil {
+		order = p.Folder.Order
+	} else {
+		hit = false
+		var data []byte
+		l.io(func() { data, err = os.ReadFile(l.display(ffRel)) })
+		switch {
+		case err == nil:
+			var ff folderFile
+			if ferr := decodeYAML(l.display(ffRel), data, &ff); ferr != nil {
+				l.problem(ferr)
+				return &Broken{File: ffRel, Err: ferr}
+			}
+			if ferr := l.folderFromFile(f, &ff, data, ffRel); ferr != nil {
+				l.problem(ferr)
+				return &Broken{File: ffRel, Err: ferr}
+			}
+			l.remember(ffRel, st, data, parsedFile{Folder: &ff})
+			order = ff.Order
+		case errors.Is(err, fs.ErrNotExist):
+		default:
+			e := &FileError{File: l.display(ffRel), Msg: "cannot read: " + err.Error(), Err: err}
+			if st, serr := os.Stat(l.display(ffRel)); serr == nil && st.IsDir() {
+				e.Msg = FolderFile + " is a directory, not a file"
+			}
+			l.problem(e)
+			return &Broken{File: ffRel, Err: e}
 		}
-		if ferr := l.folderFromFile(f, &ff, data, ffRel); ferr != nil {
-			l.problem(ferr)
-			return &Broken{File: ffRel, Err: ferr}
-		}
-		order = ff.Order
-	case errors.Is(err, fs.ErrNotExist):
-	default:
-		e := &FileError{File: l.display(ffRel), Msg: "cannot read: " + err.Error(), Err: err}
-		if st, serr := os.Stat(l.display(ffRel)); serr == nil && st.IsDir() {
-			e.Msg = FolderFile + " is a directory, not a file"
-		}
-		l.problem(e)
-		return &Broken{File: ffRel, Err: e}
 	}
+	l.mu.Lock()
 	l.disk.dirs[rel] = true
+	l.mu.Unlock()
 	f.Items = l.loadItems(rel, order)
-	if err == nil {
+	if hit || err == nil {
 		l.own(ffRel, folderStruct(f))
 	}
 	return f
@@ -315,16 +403,11 @@ type loaded struct {
 func (l *loader) readRequest(rel string) loaded {
 	file := l.display(rel)
 	fail := func(e *FileError) loaded { return loaded{item: &Broken{File: rel, Err: e}, problem: e} }
-	var st fs.FileInfo
-	if l.cache != nil {
-		st, _ = os.Stat(file)
-		if st != nil {
-			if rf, ok := l.cache.lookup(rel, st); ok {
-				if req, _, err := requestFromFile(&rf); err == nil {
-					req.fileName = path.Base(rel)
-					return loaded{item: req, own: requestToFile(req)}
-				}
-			}
+	p, st, ok := l.cached(rel)
+	if ok && p.Request != nil {
+		if req, _, err := requestFromFile(p.Request); err == nil {
+			req.fileName = path.Base(rel)
+			return loaded{item: req, own: requestToFile(req)}
 		}
 	}
 	data, err := readLimited(file, maxFileSize)
@@ -336,15 +419,34 @@ func (l *loader) readRequest(rel string) loaded {
 		return fail(ferr)
 	}
 	req, keyPath, err := requestFromFile(&rf)
-	// !!binary strings may not be UTF-8, which JSON cannot keep: not cached.
-	if err == nil && st != nil && int64(len(data)) == st.Size() && !bytes.Contains(data, []byte("!!binary")) {
-		l.cache.store(rel, st, &rf)
-	}
 	if err != nil {
 		return fail(&FileError{File: file, Line: lineOf(data, keyPath...), Msg: err.Error(), Err: err})
 	}
+	l.remember(rel, st, data, parsedFile{Request: &rf})
 	req.fileName = path.Base(rel)
 	return loaded{item: req, own: requestToFile(req)}
+}
+
+// cached looks rel up in the parse cache: the parsed file when the cache
+// holds it unchanged, else the file's FileInfo to remember it under.
+func (l *loader) cached(rel string) (parsedFile, fs.FileInfo, bool) {
+	if l.cache == nil {
+		return parsedFile{}, nil, false
+	}
+	st, err := os.Stat(l.display(rel))
+	if err != nil {
+		return parsedFile{}, nil, false
+	}
+	p, ok := l.cache.lookup(rel, st)
+	return p, st, ok
+}
+
+// remember stores a file parsed cleanly in the parse cache, unless it
+// changed between the stat and the read.
+func (l *loader) remember(rel string, st fs.FileInfo, data []byte, p parsedFile) {
+	if st != nil && int64(len(data)) == st.Size() {
+		l.cache.store(rel, st, p)
+	}
 }
 
 // readLimited reads a file of at most limit bytes, with one open.
@@ -384,18 +486,17 @@ func readLimited(name string, limit int64) ([]byte, error) {
 // at i is the zero value where rels[i] is a folder.
 func (l *loader) readRequests(rel string, names []string, isDir []bool) []loaded {
 	out := make([]loaded, len(names))
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
 	for i, n := range names {
 		if isDir[i] {
 			continue
 		}
 		wg.Add(1)
-		sem <- struct{}{}
+		l.sem <- struct{}{}
 		go func() {
 			defer wg.Done()
+			defer func() { <-l.sem }()
 			out[i] = l.readRequest(path.Join(rel, n))
-			<-sem
 		}()
 	}
 	wg.Wait()
@@ -420,15 +521,30 @@ func (l *loader) loadEnvironments() []*Environment {
 		}
 		fileRel := path.Join(rel, n)
 		file := l.display(fileRel)
-		data, err := os.ReadFile(file)
-		if err != nil {
-			l.problem(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
-			continue
-		}
 		var ef environmentFile
-		if ferr := decodeYAML(file, data, &ef); ferr != nil {
-			l.problem(ferr)
-			continue
+		var data []byte
+		p, st, hit := l.cached(fileRel)
+		_, dup := seen[p.envName()]
+		if hit && p.Env != nil && strings.TrimSpace(p.Env.Name) != "" && !dup {
+			if _, err := checkVariables(p.Env.Variables); err == nil {
+				ef = *p.Env
+			} else {
+				hit = false
+			}
+		} else {
+			hit = false
+		}
+		if !hit {
+			var err error
+			data, err = os.ReadFile(file)
+			if err != nil {
+				l.problem(&FileError{File: file, Msg: "cannot read: " + err.Error(), Err: err})
+				continue
+			}
+			if ferr := decodeYAML(file, data, &ef); ferr != nil {
+				l.problem(ferr)
+				continue
+			}
 		}
 		if strings.TrimSpace(ef.Name) == "" {
 			l.problem(&FileError{File: file, Line: lineOf(data, "name"), Msg: "the environment has no name"})
@@ -443,6 +559,9 @@ func (l *loader) loadEnvironments() []*Environment {
 			continue
 		}
 		seen[ef.Name] = n
+		if !hit {
+			l.remember(fileRel, st, data, parsedFile{Env: &ef})
+		}
 		env := &Environment{Name: ef.Name, Description: ef.Description, Variables: variablesFromFile(ef.Variables), fileName: n}
 		l.own(fileRel, environmentStruct(env))
 		envs = append(envs, env)
@@ -500,3 +619,8 @@ func environmentStruct(e *Environment) *environmentFile {
 
 // MarshalRequest returns the file form of a request, as Save writes it.
 func MarshalRequest(r *Request) []byte { return mustEncode(requestToFile(r)) }
+
+// FileStem is the file name Save gives an item named name, without an
+// extension: characters no file system takes become "_". Tools that write
+// one file per request (mistbench code -o) use it to mirror the collection.
+func FileStem(name string) string { return fileStem(name) }
