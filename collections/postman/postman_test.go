@@ -398,3 +398,60 @@ func BenchmarkExport20k(b *testing.B) {
 		}
 	}
 }
+
+// Requests converted in parallel give the same collection and report as
+// converted in turn: every fixture's items, copied into 12 folders.
+func TestParallelConversionIsTheSame(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.postman_collection.json")
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var doc map[string]json.RawMessage
+			if err := json.Unmarshal(data, &doc); err != nil {
+				t.Fatal(err)
+			}
+			var copies []map[string]any
+			for i := 1; i <= 12; i++ {
+				copies = append(copies, map[string]any{"name": "Copy " + string(rune('A'+i)), "item": doc["item"]})
+			}
+			doc["item"], _ = json.Marshal(copies)
+			big, _ := json.Marshal(doc)
+			convertInTurn = true
+			c1, rep1, err1 := ReadBytes(big, f)
+			convertInTurn = false
+			c2, rep2, err2 := ReadBytes(big, f)
+			if err1 != nil || err2 != nil {
+				t.Fatal(err1, err2)
+			}
+			if a, b := string(dump(c1, rep1)), string(dump(c2, rep2)); a != b {
+				t.Errorf("in turn and in parallel differ:\n%s\n----\n%s", a, b)
+			}
+			if !reflect.DeepEqual(rep1, rep2) {
+				t.Errorf("reports differ: %+v\n%+v", rep1, rep2)
+			}
+		})
+	}
+}
+
+func TestIsCollection(t *testing.T) {
+	for in, want := range map[string]bool{
+		`{"info": {"name": "x"}, "item": []}`:              true,
+		`{"item": [{"name": "r"}], "info": {"name": "x"}}`: true,
+		`{"Info": {}, "Item": []}`:                         true,
+		`{"info": {"name": "x"}, "item": null}`:            false,
+		`{"info": null, "item": []}`:                       false,
+		`{"info": {"name": "x"}}`:                          false,
+		`{"item": []}`:                                     false,
+		`[{"info": {}, "item": []}]`:                       false,
+		`{"values": [], "name": "env"}`:                    false,
+		`not json`:                                         false,
+		``:                                                 false,
+	} {
+		if got := IsCollection([]byte(in)); got != want {
+			t.Errorf("IsCollection(%s) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -18,7 +18,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/mistbench/mistbench/collections"
@@ -45,14 +48,46 @@ func Read(r io.Reader, name string) (*collections.Collection, *Report, error) {
 	return readBytes(data, name)
 }
 
-// IsCollection reports whether data looks like a Postman collection
-// (an object with "info" and "item").
+// ReadBytes imports the Postman collection in data; name labels errors.
+func ReadBytes(data []byte, name string) (*collections.Collection, *Report, error) {
+	return readBytes(data, name)
+}
+
+// IsCollection reports whether data looks like a Postman collection: a
+// JSON object with "info" and "item" that are not null. It reads only as
+// far as it needs (the info block comes first in what Postman writes), so
+// the rest of the file may still be invalid: reading it says where.
 func IsCollection(data []byte) bool {
-	var probe struct {
-		Info *json.RawMessage `json:"info"`
-		Item *json.RawMessage `json:"item"`
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return false
 	}
-	return json.Unmarshal(data, &probe) == nil && probe.Info != nil && probe.Item != nil
+	info, item := false, false
+	for dec.More() {
+		t, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		key, _ := t.(string)
+		isInfo, isItem := strings.EqualFold(key, "info"), strings.EqualFold(key, "item")
+		if isItem && info {
+			// The first token of the value says whether it is null.
+			t, err := dec.Token()
+			return err == nil && t != nil
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return false
+		}
+		null := string(v) == "null"
+		switch {
+		case isInfo:
+			info = !null
+		case isItem:
+			item = !null
+		}
+	}
+	return info && item
 }
 
 func readBytes(data []byte, name string) (*collections.Collection, *Report, error) {
@@ -102,6 +137,7 @@ func readBytes(data []byte, name string) (*collections.Collection, *Report, erro
 			c.Environments = append(c.Environments, env)
 		}
 	}
+	im.convertRequests(pc.Item, "")
 	c.Items = im.items(pc.Item, "")
 	if b := pc.Behavior; b != nil && (b.FollowRedirects != nil || b.MaxRedirects > 0) {
 		inheritRedirects(c.Items, b)
@@ -149,6 +185,75 @@ func lineCol(data []byte, off int64) (int, int) {
 
 type importer struct {
 	rep *Report
+	// converted holds the requests convertRequests converted ahead, each
+	// with its own report.
+	converted map[*pmItem]convertedRequest
+}
+
+// convertInTurn turns convertRequests off (tests compare both ways).
+var convertInTurn = false
+
+type convertedRequest struct {
+	req *collections.Request
+	rep *Report
+}
+
+// convertRequests converts every request below items on every core, each
+// into a report of its own that items adds in order: the outcome is the
+// same as converting one by one. Decoding a request's JSON is most of the
+// work of reading a large collection.
+func (im *importer) convertRequests(items []*pmItem, where string) {
+	type job struct {
+		it   *pmItem
+		path string
+	}
+	var jobs []job
+	var walk func(items []*pmItem, where string)
+	walk = func(items []*pmItem, where string) {
+		for _, it := range items {
+			if it == nil {
+				continue
+			}
+			path := it.Name
+			if where != "" {
+				path = where + "/" + it.Name
+			}
+			if it.Item != nil || len(it.Request) == 0 {
+				if it.Item != nil {
+					walk(*it.Item, path)
+				}
+				continue
+			}
+			jobs = append(jobs, job{it, path})
+		}
+	}
+	walk(items, where)
+	workers := min(runtime.GOMAXPROCS(0), len(jobs)/8)
+	if workers < 2 || convertInTurn {
+		return // not worth it: items converts them in turn
+	}
+	out := make([]convertedRequest, len(jobs))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(jobs) {
+					return
+				}
+				sub := &importer{rep: collections.NewImportReport("postman")}
+				out[i] = convertedRequest{sub.request(jobs[i].it, jobs[i].path), sub.rep}
+			}
+		}()
+	}
+	wg.Wait()
+	im.converted = make(map[*pmItem]convertedRequest, len(jobs))
+	for i, j := range jobs {
+		im.converted[j.it] = out[i]
+	}
 }
 
 func (im *importer) variables(where string, vs []pmVariable, env string) []collections.Variable {
@@ -251,6 +356,13 @@ func (im *importer) items(items []*pmItem, where string) []collections.Item {
 		}
 		if it.Item != nil || len(it.Request) == 0 {
 			out = append(out, im.folder(it, path))
+			continue
+		}
+		if cr, ok := im.converted[it]; ok {
+			im.rep.Add(cr.rep)
+			if cr.req != nil {
+				out = append(out, cr.req)
+			}
 			continue
 		}
 		if r := im.request(it, path); r != nil {
