@@ -3,6 +3,7 @@ package workbench
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -287,4 +288,114 @@ func TestCurlPasteWithoutSecretStore(t *testing.T) {
 	if f := grepDir(t, c.Dir, "bear-112233"); f != "" {
 		t.Fatalf("saved in %s", f)
 	}
+}
+
+// treeRows returns the tree pane's inner rows as shown (the filter line
+// included), without the border.
+func (h *harness) treeRows() []string {
+	h.t.Helper()
+	var width int
+	h.onUI(func() { width = treeWidth(110) })
+	lines := strings.Split(h.screen(), "\n")
+	var out []string
+	for _, l := range lines[2 : len(lines)-4] { // header, top border; bottom border, status, footer
+		r := []rune(l)
+		if len(r) < width {
+			r = append(r, []rune(strings.Repeat(" ", width-len(r)))...)
+		}
+		out = append(out, strings.TrimRight(string(r[1:width-1]), " "))
+	}
+	return out
+}
+
+// wantFolderAbove fails unless the row of the selected request has the row
+// of its folder above it on screen, with no other folder row between.
+func (h *harness) wantFolderAbove(step string) {
+	h.t.Helper()
+	var name, folder string
+	isFolder := false
+	h.onUI(func() {
+		_, isFolder = h.w.tree.selected().(*collections.Folder)
+		if r, ok := h.w.tree.selected().(*collections.Request); ok {
+			name = r.Name
+			if p, _ := h.w.s.Coll.PathOf(r); len(p) > 0 {
+				folder = p[len(p)-1].Name
+			}
+		}
+	})
+	if isFolder {
+		return // the cursor is on a folder row: in view by itself
+	}
+	if name == "" {
+		h.t.Fatalf("%s: no request selected", step)
+	}
+	rows := h.treeRows()
+	at := -1
+	for i, r := range rows {
+		if strings.Contains(r, " "+name) {
+			at = i
+		}
+	}
+	if at < 0 {
+		h.t.Fatalf("%s: %s is not on screen:\n%s", step, name, strings.Join(rows, "\n"))
+	}
+	for i := at - 1; i >= 0; i-- {
+		if strings.Contains(rows[i], "▾ ") {
+			if !strings.Contains(rows[i], "▾ "+folder) {
+				h.t.Fatalf("%s: %s shows under %q, its folder is %s:\n%s", step, name, rows[i], folder, strings.Join(rows, "\n"))
+			}
+			return
+		}
+	}
+	h.t.Fatalf("%s: the folder of %s (%s) is not on screen:\n%s", step, name, folder, strings.Join(rows, "\n"))
+}
+
+// The filtered tree scrolls over the matches of many folders: the folder
+// of the selected request stays on screen, pinned at the top when its row
+// scrolled away; the cursor never hides under it.
+func TestTreeFilterKeepsTheFolderInView(t *testing.T) {
+	t.Parallel()
+	c := bigCollection(1000)
+	c.Dir = t.TempDir()
+	h := start(t, Config{Collection: c, Env: "Local"}, 110, 32)
+	h.press("/")
+	h.typ("things4")
+	h.sync()
+	h.want("/things4")
+	h.wantFolderAbove("the best match")
+	for i := range 70 {
+		h.press("Down")
+		h.sync()
+		h.wantFolderAbove(fmt.Sprintf("Down ×%d", i+1))
+	}
+	for i := range 3 {
+		h.press("PgDn")
+		h.sync()
+		h.wantFolderAbove(fmt.Sprintf("PgDn ×%d", i+1))
+	}
+	for i := range 40 {
+		h.press("Up")
+		h.sync()
+		h.wantFolderAbove(fmt.Sprintf("Up ×%d", i+1))
+	}
+	// The pinned row is the folder's, highlighted apart; a click on it goes
+	// to the folder.
+	rows := h.treeRows()
+	if !strings.HasPrefix(rows[1], "▾ Tag ") {
+		t.Fatalf("no folder pinned at the top:\n%s", strings.Join(rows, "\n"))
+	}
+	pinned := strings.TrimPrefix(rows[1], "▾ ")
+	h.click(3, 3)
+	h.sync()
+	h.until("the pinned folder selected", func() bool {
+		it := h.w.tree.selected()
+		return it != nil && it.ItemName() == pinned
+	})
+	// The whole tree, scrolled, pins folders too.
+	h.press("Esc", "Alt+1", "Ctrl+P")
+	h.typ("Operation 0019\n")
+	h.sync()
+	h.press("Alt+1")
+	h.sync()
+	h.wantFolderAbove("Operation 0019 in the whole tree")
 }

@@ -13,7 +13,8 @@ import (
 
 // treeFilter narrows the tree as the user types (/ in the tree): fuzzy
 // over each request's name, method, URL and folder path. Matches stay in
-// tree order under their folders, opened; the best one is selected.
+// tree order under their folders, opened; the best one is selected. As
+// the matches scroll, the folders of the top row stay pinned (stickyTree).
 type treeFilter struct {
 	w     *Workbench
 	input *tview.InputField

@@ -15,7 +15,7 @@ import (
 type treePane struct {
 	w    *Workbench
 	root *tview.Flex
-	view *tview.TreeView
+	view *stickyTree
 	// collapsed folders; everything else is open.
 	collapsed map[*collections.Folder]bool
 	nodes     map[collections.Item]*tview.TreeNode
@@ -35,7 +35,8 @@ const collapseAbove = 200
 
 func newTreePane(w *Workbench) *treePane {
 	t := &treePane{w: w, collapsed: map[*collections.Folder]bool{}}
-	t.view = tview.NewTreeView().SetGraphics(false).SetTopLevel(1)
+	t.view = newStickyTree()
+	t.view.SetGraphics(false).SetTopLevel(1)
 	t.view.SetSelectedFunc(func(n *tview.TreeNode) { t.activate(n) })
 	t.view.SetInputCapture(treeKeys)
 	t.view.SetChangedFunc(func(n *tview.TreeNode) {
