@@ -24,14 +24,15 @@ import (
 type Target struct {
 	Name     string // as given to -l: curl, python, go
 	Label    string // as shown in menus
+	Ext      string // the file name extension of a snippet: .sh, .py, .go
 	Generate func(*collections.Resolved, Options) (string, error)
 }
 
 // Targets lists every target, in the order the workbench offers them.
 var Targets = []Target{
-	{Name: "curl", Label: "curl (bash)", Generate: Curl},
-	{Name: "python", Label: "Python (requests)", Generate: Python},
-	{Name: "go", Label: "Go (net/http)", Generate: GoHTTP},
+	{Name: "curl", Label: "curl (bash)", Ext: ".sh", Generate: Curl},
+	{Name: "python", Label: "Python (requests)", Ext: ".py", Generate: Python},
+	{Name: "go", Label: "Go (net/http)", Ext: ".go", Generate: GoHTTP},
 }
 
 // TargetNames lists the names of Targets.

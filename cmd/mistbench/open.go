@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/mistbench/mistbench/collections"
 	"github.com/mistbench/mistbench/collections/postman"
@@ -29,7 +28,7 @@ func openCollection(path string) (*collections.Collection, error) {
 	if !postman.IsCollection(data) {
 		return nil, usageErrorf("collection %s: neither a collection directory nor a Postman collection file", path)
 	}
-	c, rep, err := postman.Read(strings.NewReader(string(data)), path)
+	c, rep, err := postman.ReadBytes(data, path)
 	if err != nil {
 		return nil, err
 	}
