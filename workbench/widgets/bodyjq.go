@@ -99,6 +99,11 @@ func (v *BodyView) dropParsed() {
 // It runs under the body's context, not a keystroke's, so the parse
 // survives the next keystroke and is reused.
 func (p *parsedBody) decode(ctx context.Context, raw io.ReaderAt, size int64) ([]any, error) {
+	return p.decodeJSON(ctx, raw, size)
+}
+
+// decodeJSON is decode with encoding/json.
+func (p *parsedBody) decodeJSON(ctx context.Context, raw io.ReaderAt, size int64) ([]any, error) {
 	p.once.Do(func() {
 		dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
 		dec.UseNumber()
@@ -130,22 +135,13 @@ func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size i
 		return nil, fmt.Errorf("jq: %w", err)
 	}
 	var out bytes.Buffer
-	if sq, _ := gojq.Parse(text); sq != nil {
-		if path, ok := streamPlan(sq); ok {
-			scode, err := gojq.Compile(sq)
-			if err != nil {
-				return nil, fmt.Errorf("jq: %w", err)
-			}
-			ok, err := runStreaming(ctx, scode, raw, size, path, &out)
-			if err != nil {
-				return nil, err
-			}
-			if ok {
-				return finishOutput(&out), nil
-			}
-			out.Reset()
+	if ok, err := runInBatches(ctx, raw, size, text, q, &out); ok || err != nil {
+		if err != nil {
+			return nil, err
 		}
+		return finishOutput(&out), nil
 	}
+	out.Reset()
 	values, err := decodeFor(ctx, bodyCtx, pb, raw, size, q)
 	if err != nil {
 		return nil, err
@@ -239,11 +235,10 @@ const streamBatch = 1024
 func runStreaming(ctx context.Context, code *gojq.Code, raw io.ReaderAt, size int64, path []string, out *bytes.Buffer) (bool, error) {
 	dec := json.NewDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
 	dec.UseNumber()
-	notJSON := func(err error) (bool, error) {
-		if ctx.Err() != nil {
-			return false, ctx.Err()
-		}
-		return false, fmt.Errorf("body is not JSON: %w", err)
+	notJSON := func(error) (bool, error) {
+		// The whole decode gives encoding/json's own error (Token's
+		// differ from Decode's).
+		return false, ctx.Err()
 	}
 	// Walk down to the array, skipping the values of other keys.
 	for _, key := range path {

@@ -72,16 +72,45 @@ var projBodies = []string{
 	`{"a":1} {"a":2} garbage`,
 }
 
+// bigArray is an array of n objects, more than one batch.
+func bigArray(n int) string {
+	var b strings.Builder
+	b.WriteString("[")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"id":%d,"ssid":"s-%d","enabled":%v,"auth":{"type":"psk"},"bands":["24"]}`, i, i%7, i%3 == 0)
+	}
+	b.WriteString("]")
+	return b.String()
+}
+
+func TestProjectionBatches(t *testing.T) {
+	big := bigArray(3000)
+	bodies := []string{big, big + " ", big + " [1]", big + " x", big[:len(big)-1], "{\"a\":" + big + "}", `[1, {"id": 1}, "s"]`}
+	progs := append([]string{"map(.id)", "[.[] | .id] | length", "map(select(.id > 2500)) | length", ".[] | .id", ".[].ssid",
+		"map(if .id == 2000 then error(\"x\") else . end)", "map(if .id == 2000 then error(\"x\") else . end) | length",
+		".[] | if .id == 2000 then error(.) else .id end", "map(.a) | .x", "map(.auth) | .[2999]", "[.[]] | length",
+		"[.[] | .auth.type] | unique", "map(.id) | add", "[.[] | select(.enabled)] | length", "map(.ssid) | .[-1]",
+		".[] | halt", "map(halt)", ".[] | .id?", "[.[] | keys] | .[5]", "map(.bands) | map(length) | add"}, projPrograms[:40]...)
+	for _, body := range bodies {
+		for _, prog := range progs {
+			sameRun(t, prog, body)
+		}
+	}
+}
+
 // refRun is the reference: the whole body decoded by encoding/json, the
 // program run on each value.
 func refRun(ctx context.Context, prog, body string) (string, error) {
 	q, err := gojq.Parse(prog)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("jq: %w", err)
 	}
 	code, err := gojq.Compile(q)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("jq: %w", err)
 	}
 	dec := json.NewDecoder(strings.NewReader(body))
 	dec.UseNumber()
@@ -110,11 +139,11 @@ func refRun(ctx context.Context, prog, body string) (string, error) {
 func projRun(ctx context.Context, prog, body string) (string, error) {
 	q, err := gojq.Parse(prog)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("jq: %w", err)
 	}
 	code, err := gojq.Compile(q)
 	if err != nil {
-		return "", err
+		return "", fmt.Errorf("jq: %w", err)
 	}
 	values, err := projectedDecode(ctx, strings.NewReader(body), int64(len(body)), programNeed(q))
 	if errors.Is(err, errProjFallback) {
@@ -142,8 +171,31 @@ func sameRun(t *testing.T, prog, body string) {
 		return // a program that does not end
 	}
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) || got != want {
-		t.Errorf("%s on %q (need %s):\n got %q, %v\nwant %q, %v", prog, body, needString(prog), got, gerr, want, werr)
+		t.Errorf("%s on %q (need %s):\n got %q, %v\nwant %q, %v", short(body), prog, needString(prog), got, gerr, want, werr)
 	}
+	// The whole path of the view: batches, projection or the whole body.
+	out, err := runJQ(ctx, ctx, &parsedBody{}, strings.NewReader(body), int64(len(body)), prog)
+	if ctx.Err() != nil {
+		return
+	}
+	if werr != nil {
+		if fmt.Sprint(err) != fmt.Sprint(werr) {
+			t.Errorf("runJQ %s on %q: err %v, want %v", prog, short(body), err, werr)
+		}
+		return
+	}
+	var wb bytes.Buffer
+	wb.WriteString(want)
+	if err != nil || string(out) != string(finishOutput(&wb)) {
+		t.Errorf("runJQ %s on %q:\n got %q, %v\nwant %q", prog, short(body), out, err, wb.String())
+	}
+}
+
+func short(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "…"
+	}
+	return s
 }
 
 func needString(prog string) string {

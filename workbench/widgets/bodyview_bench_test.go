@@ -2,12 +2,14 @@ package widgets
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"runtime"
 	"testing"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/itchyny/gojq"
 )
 
 const bench50MB = 50 << 20
@@ -236,6 +238,54 @@ func BenchmarkBodyViewJQ50MB(b *testing.B) {
 			}
 			b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 			b.ReportMetric(float64(peak)/float64(size), "peak-heap/body")
+		})
+	}
+}
+
+// BenchmarkJQDecode50MB: decoding a 50 MB body for jq, whole with
+// encoding/json (json.Number), whole with the projecting decoder, and
+// projected for a few programs; live-MB is the heap the decoded values
+// hold.
+func BenchmarkJQDecode50MB(b *testing.B) {
+	f, size := openLarge(b)
+	ctx := context.Background()
+	type decoder func() ([]any, error)
+	cases := []struct {
+		name string
+		dec  decoder
+	}{
+		{"encoding-json", func() ([]any, error) { return (&parsedBody{}).decodeJSON(ctx, f, size) }},
+		{"proj-all", func() ([]any, error) { return projectedDecode(ctx, f, size, needAll) }},
+	}
+	for _, prog := range []string{".[12345].ssid", "map(.ssid)", "[.[] | select(.enabled)] | length", "length", ".[-1]"} {
+		q, err := gojq.Parse(prog)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := programNeed(q)
+		cases = append(cases, struct {
+			name string
+			dec  decoder
+		}{"proj " + prog, func() ([]any, error) { return projectedDecode(ctx, f, size, n) }})
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			var live float64
+			for b.Loop() {
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				base := ms.HeapAlloc
+				vals, err := c.dec()
+				if err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				runtime.ReadMemStats(&ms)
+				live = float64(ms.HeapAlloc-base) / (1 << 20)
+				runtime.KeepAlive(vals)
+			}
+			b.ReportMetric(live, "live-MB")
 		})
 	}
 }

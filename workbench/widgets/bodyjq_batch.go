@@ -1,0 +1,256 @@
+package widgets
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/itchyny/gojq"
+)
+
+// collectPlan reports whether q gathers f over the elements of its input
+// and pipes the array into rest: "map(f) | rest", "[.[] | f] | rest",
+// "map(f)", "[.[] | f]" (rest nil). Such a program runs on a few
+// elements at a time, keeping only f's outputs (runBatches).
+func collectPlan(q *gojq.Query) (f, rest *gojq.Query, ok bool) {
+	if q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 {
+		return nil, nil, false
+	}
+	left := q
+	if q.Op == gojq.OpPipe {
+		if len(q.Patterns) > 0 {
+			return nil, nil, false
+		}
+		left, rest = q.Left, q.Right
+	}
+	if left.Op != 0 || left.Term == nil || len(left.FuncDefs) > 0 || len(left.Patterns) > 0 {
+		return nil, nil, false
+	}
+	t := left.Term
+	if len(t.SuffixList) > 0 {
+		return nil, nil, false
+	}
+	switch {
+	case t.Type == gojq.TermTypeFunc && t.Func.Name == "map" && len(t.Func.Args) == 1:
+		return t.Func.Args[0], rest, true
+	case t.Type == gojq.TermTypeArray && t.Array.Query != nil:
+		a := t.Array.Query
+		if len(a.FuncDefs) > 0 || len(a.Patterns) > 0 {
+			return nil, nil, false
+		}
+		if isIter(a) {
+			return nil, rest, true
+		}
+		if a.Op == gojq.OpPipe && isIter(a.Left) {
+			return a.Right, rest, true
+		}
+	}
+	return nil, nil, false
+}
+
+// isIter reports whether q is exactly .[]
+func isIter(q *gojq.Query) bool {
+	t := q.Term
+	return q.Op == 0 && len(q.FuncDefs) == 0 && t != nil && t.Type == gojq.TermTypeIdentity &&
+		len(t.SuffixList) == 1 && t.SuffixList[0].Iter && !t.SuffixList[0].Optional
+}
+
+// iterThen is the program ".[] | f" (".[]" for nil f).
+func iterThen(f *gojq.Query) *gojq.Query {
+	it := &gojq.Query{Term: &gojq.Term{Type: gojq.TermTypeIdentity, SuffixList: []*gojq.Suffix{{Iter: true}}}}
+	if f == nil {
+		return it
+	}
+	return &gojq.Query{Op: gojq.OpPipe, Left: it, Right: f}
+}
+
+// eachNeed is what a program starting with .[] on an array needs of
+// each element, given its need n of the array.
+func eachNeed(n *need) *need {
+	if n == nil || n.all || len(n.keys) > 0 || len(n.idx) > 0 || n.tailN > 0 {
+		return needAll
+	}
+	return orType(n.each)
+}
+
+// batchSafe reports whether a program may run in batches: halt ends the
+// whole program, input reads the next value, $__loc__ knows its place.
+func batchSafe(text string) bool {
+	for _, w := range []string{"halt", "input", "$__loc__"} {
+		if strings.Contains(text, w) {
+			return false
+		}
+	}
+	return true
+}
+
+// runCollect runs a program of collectPlan's shape in batches: it
+// reports false, with no error, when the body is not one JSON array (the
+// caller then runs it whole, which also gives the errors).
+func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.Query, out *bytes.Buffer) (bool, error) {
+	fcode, err := gojq.Compile(iterThen(f))
+	if err != nil {
+		return false, nil
+	}
+	var rcode *gojq.Code
+	accNeed := needAll
+	if rest != nil {
+		if rcode, err = gojq.Compile(rest); err != nil {
+			return false, nil
+		}
+		accNeed = queryNeed(rest, needAll).elems()
+	}
+	var acc []any
+	elem := eachNeed(queryNeed(iterThen(f), &need{each: accNeed}))
+	ok, err := runBatches(ctx, raw, size, elem, fcode, func(v any) error {
+		if accNeed == nil {
+			v = nil // only counted
+		}
+		acc = append(acc, v)
+		return nil
+	})
+	if !ok || err != nil {
+		return ok, err
+	}
+	if acc == nil {
+		acc = []any{}
+	}
+	if rcode == nil {
+		return true, printValue(acc, out)
+	}
+	err = runOne(ctx, rcode, acc, out)
+	if errors.Is(err, errOutputFull) {
+		err = nil
+	}
+	return true, err
+}
+
+// printValue appends v pretty-printed to out.
+func printValue(v any, out *bytes.Buffer) error {
+	b, err := gojq.Marshal(v)
+	if err != nil {
+		return fmt.Errorf("jq: %w", err)
+	}
+	if err := json.Indent(out, b, "", "  "); err != nil {
+		out.Write(b)
+	}
+	out.WriteByte('\n')
+	return nil
+}
+
+// runBatches decodes the elements of the body's top-level array for
+// need elem, a batch at a time, and hands each output of code (a program
+// starting with .[]) on each batch to emit, as running code on the whole
+// array would. It reports false, with no error, when the body is not one
+// JSON array, or is not JSON; a jq error is reported once the rest of
+// the body is known to be JSON.
+func runBatches(ctx context.Context, raw io.ReaderAt, size int64, elem *need, code *gojq.Code, emit func(any) error) (bool, error) {
+	d := newProjDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
+	if c, ok := d.skipSpace(); !ok || c != '[' {
+		return false, nil
+	}
+	d.pos++
+	if err := d.enter(); err != nil {
+		return false, nil
+	}
+	var runErr error
+	batch := make([]any, 0, streamBatch)
+	flush := func() {
+		if len(batch) == 0 || runErr != nil {
+			return
+		}
+		iter := code.RunWithContext(ctx, batch)
+		for {
+			v, ok := iter.Next()
+			if !ok {
+				break
+			}
+			if err, ok := v.(error); ok {
+				runErr = fmt.Errorf("jq: %w", err)
+				break
+			}
+			if err := emit(v); err != nil {
+				runErr = err
+				break
+			}
+		}
+		batch = make([]any, 0, streamBatch) // the outputs may hold the old one
+	}
+	c, ok := d.skipSpace()
+	if !ok {
+		return false, nil
+	}
+	if c == ']' {
+		d.pos++
+	} else {
+		for {
+			en := elem
+			if runErr != nil {
+				en = nil // the result is decided: only check the JSON
+			}
+			v, err := d.value(en)
+			if err != nil {
+				return false, ctx.Err()
+			}
+			if runErr == nil {
+				batch = append(batch, v)
+				if len(batch) == streamBatch {
+					flush()
+				}
+			}
+			more, err := d.next(']')
+			if err != nil {
+				return false, ctx.Err()
+			}
+			if !more {
+				break
+			}
+		}
+	}
+	if _, more := d.skipSpace(); more || d.rerr != nil {
+		return false, ctx.Err() // NDJSON, or a read error: run on the whole
+	}
+	flush()
+	if errors.Is(runErr, errOutputFull) {
+		runErr = nil
+	}
+	return true, runErr
+}
+
+// runInBatches runs the program q (text) a few array elements at a time
+// when its shape allows (".[] | f", ".a.b[] | f", "map(f) | rest",
+// "[.[] | f] | rest") and the body fits; false, with no error, when it
+// does not.
+func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string, q *gojq.Query, out *bytes.Buffer) (bool, error) {
+	if !batchSafe(text) {
+		return false, nil
+	}
+	if sq, _ := gojq.Parse(text); sq != nil {
+		if path, ok := streamPlan(sq); ok {
+			scode, err := gojq.Compile(sq)
+			if err != nil {
+				return false, fmt.Errorf("jq: %w", err)
+			}
+			if len(path) > 0 {
+				return runStreaming(ctx, scode, raw, size, path, out)
+			}
+			return runBatches(ctx, raw, size, eachNeed(programNeed(sq)), scode, func(v any) error {
+				if err := printValue(v, out); err != nil {
+					return err
+				}
+				if out.Len() > maxFilterOutput {
+					return errOutputFull
+				}
+				return nil
+			})
+		}
+	}
+	if f, rest, ok := collectPlan(q); ok {
+		return runCollect(ctx, raw, size, f, rest, out)
+	}
+	return false, nil
+}
