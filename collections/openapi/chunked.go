@@ -10,6 +10,8 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/getkin/kin-openapi/openapi3"
 	yaml "go.yaml.in/yaml/v4"
@@ -52,42 +54,88 @@ func loadChunked(loader *openapi3.Loader, data []byte) (*openapi3.T, error) {
 	if len(data) < chunkedMinSize || externalRef.Match(data) {
 		return nil, errNotChunkable
 	}
-	pieces, err := splitDocument(data)
-	if err != nil {
-		return nil, err
+	// The library's YAML parser refuses invalid UTF-8, and the library then
+	// tries the text as JSON, which reads keys without regard to case:
+	// leave such a file to it.
+	if !utf8.Valid(data) {
+		return nil, fmt.Errorf("%w: not UTF-8", errNotChunkable)
 	}
-	parts := make([]*openapi3.T, len(pieces))
-	errs := make([]error, len(pieces))
-	var next sync.Mutex
-	i := 0
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(pieces)) {
+	var produce func(emit func(piece) bool) error
+	if trimmed := bytes.TrimLeft(data, " \t\r\n"); len(trimmed) > 0 && trimmed[0] == '{' {
+		// A raw U+0085 is read differently by the library's YAML and JSON
+		// paths (see its marsh.go): leave that choice to it.
+		if bytes.Contains(data, []byte("\u0085")) {
+			return nil, fmt.Errorf("%w: U+0085", errNotChunkable)
+		}
+		produce = func(emit func(piece) bool) error { return jsonPieces(data, emit) }
+	} else {
+		pieces, err := splitDocument(data)
+		if err != nil {
+			return nil, err
+		}
+		produce = func(emit func(piece) bool) error {
+			for _, p := range pieces {
+				if !emit(p) {
+					break
+				}
+			}
+			return nil
+		}
+	}
+	type result struct {
+		part *openapi3.T
+		err  error
+	}
+	var (
+		mu      sync.Mutex
+		results []result
+		failed  atomic.Bool
+		wg      sync.WaitGroup
+	)
+	type job struct {
+		seq int
+		p   piece
+	}
+	jobs := make(chan job, 2*runtime.GOMAXPROCS(0))
+	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
-			for {
-				next.Lock()
-				j := i
-				i++
-				next.Unlock()
-				if j >= len(pieces) {
-					return
+			for j := range jobs {
+				if failed.Load() {
+					continue // it will be read whole: drain
 				}
-				parts[j], errs[j] = decodePieceSafely(pieces[j])
-				if errs[j] != nil {
-					next.Lock()
-					i = len(pieces) // stop the others: it will be read whole
-					next.Unlock()
-					return
+				part, err := decodePieceSafely(j.p)
+				if err != nil {
+					failed.Store(true)
 				}
+				mu.Lock()
+				results[j.seq] = result{part, err}
+				mu.Unlock()
 			}
 		})
 	}
+	seq := 0
+	err := produce(func(p piece) bool {
+		mu.Lock()
+		results = append(results, result{})
+		mu.Unlock()
+		jobs <- job{seq, p}
+		seq++
+		return !failed.Load()
+	})
+	close(jobs)
 	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	doc := &openapi3.T{}
-	for _, p := range parts {
-		if err := mergeStruct(reflect.ValueOf(doc).Elem(), reflect.ValueOf(p).Elem()); err != nil {
+	for _, r := range results {
+		if r.err != nil {
+			return nil, r.err
+		}
+		if r.part == nil {
+			return nil, errNotChunkable // skipped after another piece failed
+		}
+		if err := mergeStruct(reflect.ValueOf(doc).Elem(), reflect.ValueOf(r.part).Elem()); err != nil {
 			return nil, err
 		}
 	}
@@ -100,7 +148,8 @@ func loadChunked(loader *openapi3.Loader, data []byte) (*openapi3.T, error) {
 // piece is the text of some consecutive entries of one mapping, for one
 // parser, with the keys of the mappings above them (none at the top).
 type piece struct {
-	text      []byte // a slice of the document, not a copy
+	text      []byte     // a slice of the document, not a copy
+	node      *yaml.Node // or the entries' mapping, built from JSON
 	ancestors []string
 	entries   int
 }
@@ -236,7 +285,7 @@ func keyText(text []byte) string {
 
 // simpleKeyRE is a key alone on its line (its value on the lines below),
 // plain or quoted, maybe followed by a comment.
-var simpleKeyRE = regexp.MustCompile(`^([A-Za-z0-9_./{}-]+|"[^"\\]*"|'[^']*'):[ ]*(#.*)?\r?\n?$`)
+var simpleKeyRE = regexp.MustCompile(`^([A-Za-z0-9_./{}-]+|"[^"\\]*"|'[^']*'):(?:[ ]+#.*|[ ]*)\r?\n?$`)
 
 func simpleKey(rest []byte) (string, bool) {
 	m := simpleKeyRE.FindSubmatch(rest)
@@ -340,13 +389,15 @@ func decodePieceSafely(p piece) (doc *openapi3.T, err error) {
 // decodePiece parses one piece into a partial document with the library's
 // decoder, after the same scalar preparation the library's loader does.
 func decodePiece(p piece) (*openapi3.T, error) {
-	var root yaml.Node
-	if err := yaml.Unmarshal(p.text, &root); err != nil {
-		return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
+	n := p.node
+	if n == nil {
+		n = &yaml.Node{}
+		if err := yaml.Unmarshal(p.text, n); err != nil {
+			return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
+		}
 	}
 	// The piece must hold exactly the entries the split saw: anything else
 	// means the split misread the text.
-	n := &root
 	if n.Kind == yaml.DocumentNode && len(n.Content) == 1 {
 		n = n.Content[0]
 	}

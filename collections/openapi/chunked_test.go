@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	yaml "go.yaml.in/yaml/v4"
 )
 
 // withSplitSizes makes every description chunkable and cuts pieces as
@@ -153,6 +155,8 @@ func FuzzChunked(f *testing.F) {
 	f.Add([]byte(head + "paths:\n  /a:\n    get:\n      summary: x\n  /b:\n    get: {}\n"))
 	f.Add([]byte(head + "paths:\n  /a: 'x\n  /b: y'\n"))
 	f.Add([]byte(head + "components:\n  schemas:\n    A:\n      type: string\n    B:\n      $ref: '#/components/schemas/A'\n"))
+	f.Add([]byte(`{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": {"/a": {"get": {"x-n": [1, -0, 1e3, true, null, "s"]}}, "/b": {}}}`))
+	f.Add([]byte(`{"openapi": "3.1.0", "components": {"schemas": {"A": {"type": "string"}, "B": {"$ref": "#/components/schemas/A"}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		defer func() {
 			// The library itself may panic on some input; the importer
@@ -191,6 +195,81 @@ func BenchmarkMistLoad(b *testing.B) {
 	})
 	b.Run("pieces", func(b *testing.B) {
 		b.ReportAllocs()
+		for b.Loop() {
+			if _, err := loadChunked(newLoader(nil), data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+}
+
+// mistJSON is the Mist description as JSON (the shape many APIs publish).
+func mistJSON(t testing.TB) []byte {
+	t.Helper()
+	data, err := os.ReadFile(mistSpec(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	out, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// A JSON description is read in pieces too, with the same result.
+func TestChunkedJSONMatchesWhole(t *testing.T) {
+	data := mistJSON(t)
+	for _, target := range []int{chunkTarget, 1} {
+		withSplitSizes(t, chunkedMinSize, target)
+		chunked, a, b, _ := bothWays(t, data)
+		if !chunked {
+			t.Fatalf("piece size %d: the Mist description as JSON was read whole", target)
+		}
+		if !bytes.Equal(a, b) {
+			t.Fatalf("piece size %d: documents differ", target)
+		}
+	}
+	withSplitSizes(t, 0, 1)
+	const head = `{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, `
+	for name, doc := range map[string]string{
+		"numbers":          head + `"paths": {"/a": {"x-n": [1, -0, -0.0, 1e400, 1.5, 1e3, 1E-2, 12345678901234567890123, 0.1e+5], "x-b": [true, false, null], "get": {"responses": {"200": {"description": "ok"}}}}}}`,
+		"date-like string": head + `"paths": {"/a": {"x-d": "2020-06-11T16:32:50Z", "x-s": "yes", "x-e": "", "get": {}}}}`,
+		"escapes":          head + `"paths": {"/a\u00e9\n": {"description": "tab\there \"q\" \\ \u2028"}}}`,
+		"components":       head + `"paths": {"/a": {"get": {"responses": {"200": {"$ref": "#/components/responses/R"}}}}}, "components": {"responses": {"R": {"description": "r"}}, "schemas": {"S": {"type": "object"}, "T": {"$ref": "#/components/schemas/S"}}}}`,
+	} {
+		chunked, a, b, werr := bothWays(t, []byte(doc))
+		if !chunked || !bytes.Equal(a, b) {
+			t.Errorf("%s: read in pieces %v (whole: %v)\npieces: %s\nwhole:  %s", name, chunked, werr, a, b)
+		}
+	}
+	for name, doc := range map[string]string{
+		"repeated key":     head + `"paths": {"/a": {"get": {}, "get": {}}}}`,
+		"repeated top key": head + `"paths": {}, "paths": {"/a": {}}}`,
+		"two values":       head + `"paths": {}} {}`,
+		"truncated":        head + `"paths": {"/a": {`,
+		"U+0085":           head + "\"paths\": {\"/a\": {\"description\": \"a\u0085b\"}}}",
+	} {
+		if chunked, a, b, _ := bothWays(t, []byte(doc)); chunked && !bytes.Equal(a, b) {
+			t.Errorf("%s: documents differ", name)
+		}
+	}
+}
+
+func BenchmarkMistLoadJSON(b *testing.B) {
+	data := mistJSON(b)
+	b.Run("whole", func(b *testing.B) {
+		for b.Loop() {
+			if _, err := newLoader(nil).LoadFromData(data); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("pieces", func(b *testing.B) {
 		for b.Loop() {
 			if _, err := loadChunked(newLoader(nil), data); err != nil {
 				b.Fatal(err)
