@@ -4,7 +4,8 @@
 # file, the Mist description (3 MB of YAML, 1,011 operations).
 #   1. mistbench --dry-run: read and convert (what the peer does, minus
 #      writing); 2. mistbench writing the collection directory (1,011 files);
-#   3. openapi2postmanv2 -s SPEC -o out.json.
+#   3. openapi2postmanv2 -s SPEC -o out.json; then 1 and 3 again on the
+#   same description converted to JSON.
 # Each is run RUNS times; wall time and peak RSS come from /usr/bin/time -v.
 # Prints medians and ratios against the peer, then the in-process Go benchmark.
 #
@@ -45,12 +46,17 @@ measure() {
 }
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
+# The same description as JSON, the form many APIs publish theirs in.
+node -e "const y=require('$peer/node_modules/js-yaml');const fs=require('fs');fs.writeFileSync('$tmp/spec.json',JSON.stringify(y.load(fs.readFileSync('$SPEC','utf8')),null,2))"
+
 for i in $(seq "$RUNS"); do
-	# Interleaved, so a busy moment of the machine hits all three alike.
+	# Interleaved, so a busy moment of the machine hits all alike.
 	measure dry "$tmp/mistbench" import openapi "$SPEC" --dry-run
 	rm -rf "$tmp/out"
 	measure full "$tmp/mistbench" import openapi "$SPEC" -o "$tmp/out"
 	measure peer node "$peer/node_modules/.bin/openapi2postmanv2" -s "$SPEC" -o "$tmp/peer.json"
+	measure dryjson "$tmp/mistbench" import openapi "$tmp/spec.json" --dry-run
+	measure peerjson node "$peer/node_modules/.bin/openapi2postmanv2" -s "$tmp/spec.json" -o "$tmp/peer2.json"
 done
 
 n=$("$tmp/mistbench" ls "$tmp/out" | wc -l)
@@ -73,6 +79,18 @@ for name in dry full peer; do
 		printf "%-40s %8.2f %8.2f %10.1f %7.1fx %7.1fx %8.1fx\n", l, s, c, m/1024, ps/s, pc/c, pm/m }'
 done
 echo "(x: how many times faster / less memory than openapi2postmanv2)"
+pjs=$(cut -d' ' -f1 "$tmp/peerjson" | median)
+pjm=$(cut -d' ' -f2 "$tmp/peerjson" | median)
+pjc=$(cut -d' ' -f3 "$tmp/peerjson" | median)
+for name in dryjson peerjson; do
+	s=$(cut -d' ' -f1 "$tmp/$name" | median)
+	m=$(cut -d' ' -f2 "$tmp/$name" | median)
+	c=$(cut -d' ' -f3 "$tmp/$name" | median)
+	label="mistbench import openapi --dry-run, JSON"
+	[[ $name == peerjson ]] && label="openapi2postmanv2, the same JSON"
+	awk -v l="$label" -v s="$s" -v m="$m" -v c="$c" -v ps="$pjs" -v pm="$pjm" -v pc="$pjc" 'BEGIN {
+		printf "%-40s %8.2f %8.2f %10.1f %7.1fx %7.1fx %8.1fx\n", l, s, c, m/1024, ps/s, pc/c, pm/m }'
+done
 
 # The peer's output is a generated Postman collection of the whole Mist
 # API, the shape Juniper publishes: import it too (read + convert only).
