@@ -34,9 +34,12 @@ type editorPane struct {
 	line     *tview.Pages    // "view" (highlighted) or "edit" (input)
 	lineView *tview.TextView // METHOD url, highlighted
 	urlIn    *tview.InputField
-	tabbar   *tview.TextView
-	content  *tview.Pages
-	tab      int
+	// urlRows are the Params rows when urlIn was filled: each edit of the
+	// field mirrors its query into the table starting from them.
+	urlRows []collections.Param
+	tabbar  *tview.TextView
+	content *tview.Pages
+	tab     int
 
 	params, path, headers *kvTable
 	checks                *kvTable
@@ -69,8 +72,9 @@ func newEditorPane(w *Workbench) *editorPane {
 		if e.loading || w.s.Draft == nil {
 			return
 		}
-		w.s.SetURL(text)
+		w.s.SetFullURL(text, e.urlRows)
 		e.path.reload()
+		e.params.reload()
 		w.draftChanged()
 	})
 	e.urlIn.SetDoneFunc(func(tcell.Key) { e.finishURL() })
@@ -168,7 +172,8 @@ func (e *editorPane) load() {
 		return
 	}
 	e.outer().HidePage("empty")
-	e.urlIn.SetText(d.URL)
+	e.urlIn.SetText(e.w.s.FullURL())
+	e.urlRows = append([]collections.Param(nil), d.Query...)
 	e.params.reload()
 	e.path.reload()
 	e.headers.reload()
@@ -304,6 +309,11 @@ func (e *editorPane) editURL() {
 	if e.w.s.Draft == nil {
 		return
 	}
+	// The Params table may have changed since: the field shows it.
+	e.loading = true
+	e.urlIn.SetText(e.w.s.FullURL())
+	e.loading = false
+	e.urlRows = append([]collections.Param(nil), e.w.s.Draft.Query...)
 	e.line.SwitchToPage("edit")
 	e.w.app.SetFocus(e.urlIn)
 }
@@ -331,8 +341,8 @@ func (e *editorPane) refreshURL() {
 	if m == "" {
 		m = "GET"
 	}
-	url := HighlightURL(d.URL, unresolved)
-	if d.URL == "" {
+	url := HighlightURL(e.w.s.FullURL(), unresolved)
+	if d.URL == "" && len(d.Query) == 0 {
 		url = "[::d]Ctrl+L types the URL[::-]"
 	}
 	e.unresolved = unresolved

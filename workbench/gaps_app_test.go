@@ -114,15 +114,16 @@ func TestHistoryReopenHidesCurrentSecrets(t *testing.T) {
 // so a test sees what was sent and that the screen masks it.
 type authEcho struct {
 	*httptest.Server
-	mu   sync.Mutex
-	seen http.Header
+	mu    sync.Mutex
+	seen  http.Header
+	query string
 }
 
 func newAuthEcho(t *testing.T) *authEcho {
 	a := &authEcho{}
 	a.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		a.mu.Lock()
-		a.seen = r.Header.Clone()
+		a.seen, a.query = r.Header.Clone(), r.URL.RawQuery
 		a.mu.Unlock()
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(map[string]string{"auth": r.Header.Get("Authorization"), "key": r.Header.Get("X-Api-Key"), "cookie": r.Header.Get("Cookie")})
@@ -398,4 +399,132 @@ func TestTreeFilterKeepsTheFolderInView(t *testing.T) {
 	h.press("Alt+1")
 	h.sync()
 	h.wantFolderAbove("Operation 0019 in the whole tree")
+}
+
+func (a *authEcho) rawQuery() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.query
+}
+
+// A query typed into the URL field shows in the Params table, and edits
+// there show in the URL, as in Postman; what is sent is what was typed.
+func TestURLQueryMirrorsParams(t *testing.T) {
+	t.Parallel()
+	srv := newAuthEcho(t)
+	h := startPower(t, Config{})
+	query := func() ([]collections.Param, string) {
+		var q []collections.Param
+		var u string
+		h.onUI(func() { q, u = append(q, h.w.s.Draft.Query...), h.w.s.Draft.URL })
+		return q, u
+	}
+	h.press("Enter", "Ctrl+L", "Ctrl+U") // Bodies/List
+	h.typ(srv.URL + "/q?site={{site_id}}&limit=5&page=2\n")
+	h.sync()
+	h.want("GET "+srv.URL+"/q?site={{site_id}}&limit=5&page=2", "Params 2", "limit", "page")
+	q, u := query()
+	// {{site_id}} stays in the URL: the URL sends its value as it is, the
+	// table would encode it.
+	if u != srv.URL+"/q?site={{site_id}}" || len(q) != 2 || q[0] != (collections.Param{Key: "limit", Value: "5"}) || q[1] != (collections.Param{Key: "page", Value: "2"}) {
+		t.Fatalf("url %q, query %+v", u, q)
+	}
+	h.press("Ctrl+R")
+	h.idle()
+	if got := srv.rawQuery(); got != "site=s1&limit=5&page=2" {
+		t.Fatalf("sent query %q", got)
+	}
+	// In the table: disable page, add a=x y; the URL line follows.
+	h.press("Down", " ", "a")
+	h.typ("a")
+	h.press("Tab")
+	h.typ("x y\n")
+	h.sync()
+	h.want("GET " + srv.URL + "/q?site={{site_id}}&limit=5&a=x%20y")
+	h.wantNot("page=2")
+	h.press("Ctrl+R")
+	h.idle()
+	if got := srv.rawQuery(); got != "site=s1&limit=5&a=x%20y" {
+		t.Fatalf("sent query %q", got)
+	}
+	// Back in the URL field, the whole URL; a pair typed there becomes a
+	// row, the disabled row keeps its place.
+	h.press("Ctrl+L", "End")
+	h.typ("&z=1\n")
+	h.sync()
+	h.want("GET " + srv.URL + "/q?site={{site_id}}&limit=5&a=x%20y&z=1")
+	q, u = query()
+	if u != srv.URL+"/q?site={{site_id}}" || len(q) != 4 || q[0].Key != "limit" || q[1].Key != "page" || !q[1].Disabled || q[2] != (collections.Param{Key: "a", Value: "x y"}) || q[3].Key != "z" {
+		t.Fatalf("url %q, query %+v", u, q)
+	}
+	// A row with a {{variable}} added in the table stays a row (the table
+	// encodes its value) when the URL is edited after it.
+	h.press("a")
+	h.typ("s")
+	h.press("Tab")
+	h.typ("{{site_id}}\n")
+	h.press("Ctrl+L", "End")
+	h.typ("&w=9\n")
+	h.sync()
+	var full string
+	h.onUI(func() { full = h.w.s.FullURL() })
+	if full != srv.URL+"/q?site={{site_id}}&limit=5&a=x%20y&z=1&s={{site_id}}&w=9" {
+		t.Fatalf("full URL %q", full)
+	}
+	q, u = query()
+	if u != srv.URL+"/q?site={{site_id}}" || len(q) != 6 || q[4] != (collections.Param{Key: "s", Value: "{{site_id}}"}) || q[5].Key != "w" {
+		t.Fatalf("url %q, query %+v", u, q)
+	}
+	// Deleting the query in the URL deletes its rows (the disabled one stays).
+	h.press("Ctrl+L", "End")
+	for range len("?site={{site_id}}&limit=5&a=x%20y&z=1&s={{site_id}}&w=9") {
+		h.press("Backspace")
+	}
+	h.press("Enter")
+	h.sync()
+	q, u = query()
+	if u != srv.URL+"/q" || len(q) != 1 || q[0].Key != "page" {
+		t.Fatalf("url %q, query %+v", u, q)
+	}
+	h.press("Ctrl+R")
+	h.idle()
+	if got := srv.rawQuery(); got != "" {
+		t.Fatalf("sent query %q", got)
+	}
+}
+
+// SetFullURL moves into the table only what the table sends byte for
+// byte, at the end of the query; the URL field shows the same text back.
+func TestSetFullURL(t *testing.T) {
+	t.Parallel()
+	for _, c := range []struct {
+		text, url string
+		rows      []collections.Param
+	}{
+		{"http://h/x?limit=5&page=2", "http://h/x", []collections.Param{{Key: "limit", Value: "5"}, {Key: "page", Value: "2"}}},
+		{"http://h/x?flag&limit=5", "http://h/x?flag", []collections.Param{{Key: "limit", Value: "5"}}},
+		{"http://h/x?limit=5&flag", "http://h/x?limit=5&flag", nil},
+		{"http://h/x?q=a+b", "http://h/x?q=a+b", nil},
+		{"http://h/x?q=a%2Cb&e=", "http://h/x", []collections.Param{{Key: "q", Value: "a,b"}, {Key: "e"}}},
+		{"http://h/x?q=a,b", "http://h/x?q=a,b", nil},
+		{"http://h/x?", "http://h/x?", nil},
+		{"http://h/x?id={{id}}&n=1", "http://h/x?id={{id}}", []collections.Param{{Key: "n", Value: "1"}}},
+		{"http://{{host}}/s/:site_id?limit=5", "http://{{host}}/s/:site_id", []collections.Param{{Key: "limit", Value: "5"}}},
+	} {
+		s := &Session{Draft: &collections.Request{}}
+		s.SetFullURL(c.text, nil)
+		if s.Draft.URL != c.url || fmt.Sprint(s.Draft.Query) != fmt.Sprint(c.rows) {
+			t.Errorf("%s: url %q rows %+v, want %q %+v", c.text, s.Draft.URL, s.Draft.Query, c.url, c.rows)
+		}
+		if got := s.FullURL(); got != c.text {
+			t.Errorf("%s: shown back as %q", c.text, got)
+		}
+		// What is sent does not change.
+		coll := &collections.Collection{Variables: []collections.Variable{{Key: "host", Value: "h"}, {Key: "id", Value: "a,b c"}}}
+		before, err1 := coll.Resolve(&collections.Request{URL: c.text, PathVars: s.Draft.PathVars}, nil, collections.Scope{})
+		after, err2 := coll.Resolve(s.Draft, nil, collections.Scope{})
+		if err1 != nil || err2 != nil || before.URL != after.URL {
+			t.Errorf("%s: sent %q before, %q after (%v %v)", c.text, before.URL, after.URL, err1, err2)
+		}
+	}
 }

@@ -63,7 +63,7 @@ func (w *Workbench) pasteCurl(text string) bool {
 	if method == "" {
 		method = "GET"
 	}
-	msg += method + " " + d.URL
+	msg += method + " " + w.s.FullURL()
 	if len(warns) > 0 {
 		msg += " (" + strings.Join(warns, "; ") + ")"
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/url"
 	"reflect"
 	"strings"
 
@@ -170,6 +171,117 @@ func (s *Session) SetURL(u string) {
 	}
 	s.Draft.URL = u
 	s.Draft.PathVars = SyncPathVars(s.Draft.PathVars, collections.PathVarNames(u))
+}
+
+// FullURL is the URL as the URL field shows it: the draft's URL with the
+// enabled rows of the Params table appended as their query, encoded as the
+// sender encodes them ({{variables}} as written), as Postman shows it.
+func (s *Session) FullURL() string {
+	if s.Draft == nil {
+		return ""
+	}
+	return fullURL(s.Draft.URL, s.Draft.Query)
+}
+
+func fullURL(u string, rows []collections.Param) string {
+	var parts []string
+	for _, p := range rows {
+		if !p.Disabled && (p.Key != "" || p.Value != "") {
+			parts = append(parts, queryPair(p))
+		}
+	}
+	if len(parts) == 0 {
+		return u
+	}
+	sep := "?"
+	if base, q, ok := strings.Cut(u, "?"); ok {
+		sep = "&"
+		if q == "" {
+			u, sep = base, "?"
+		}
+	}
+	return u + sep + strings.Join(parts, "&")
+}
+
+func queryPair(p collections.Param) string {
+	return collections.EscapeQueryKeepVars(p.Key) + "=" + collections.EscapeQueryKeepVars(p.Value)
+}
+
+// SetFullURL takes the text of the URL field: its query goes into the
+// Params table (rows disabled there stay), so the table mirrors the URL.
+// before are the table's rows when the field was filled: each keystroke
+// starts again from them, so a half-typed URL loses nothing.
+// What is sent does not change: a pair moves into the table only when the
+// table sends exactly its bytes (no {{variable}}, which the URL sends as
+// its value is and the table encodes, unless the row was already there),
+// and only a run of such pairs at the end moves, so the order holds; the
+// rest stays in the URL, sent as written.
+func (s *Session) SetFullURL(text string, before []collections.Param) {
+	d := s.Draft
+	if d == nil {
+		return
+	}
+	base, q, hasQuery := strings.Cut(text, "?")
+	var pairs []string
+	if hasQuery && q != "" {
+		pairs = strings.Split(q, "&")
+	}
+	// The enabled rows as shown: a pair equal to one stays a row.
+	existing := map[string][]collections.Param{}
+	for _, p := range before {
+		if !p.Disabled && (p.Key != "" || p.Value != "") {
+			existing[queryPair(p)] = append(existing[queryPair(p)], p)
+		}
+	}
+	var rows []collections.Param
+	cut := len(pairs)
+	for i := len(pairs) - 1; i >= 0; i-- {
+		if ps := existing[pairs[i]]; len(ps) > 0 {
+			rows = append(rows, ps[len(ps)-1])
+			existing[pairs[i]] = ps[:len(ps)-1]
+		} else if p, ok := movablePair(pairs[i]); ok {
+			rows = append(rows, p)
+		} else {
+			break
+		}
+		cut = i
+	}
+	for a, b := 0, len(rows)-1; a < b; a, b = a+1, b-1 {
+		rows[a], rows[b] = rows[b], rows[a]
+	}
+	u := base
+	if cut > 0 {
+		u += "?" + strings.Join(pairs[:cut], "&")
+	} else if hasQuery && len(pairs) == 0 {
+		u += "?"
+	}
+	// Disabled (and empty) rows are not in the URL: they keep their place.
+	for i, p := range before {
+		if p.Disabled || p.Key == "" && p.Value == "" {
+			at := min(i, len(rows))
+			rows = append(rows[:at], append([]collections.Param{p}, rows[at:]...)...)
+		}
+	}
+	d.Query = rows
+	s.SetURL(u)
+}
+
+// movablePair reads key=value when the Params table would send exactly
+// these bytes for it.
+func movablePair(pair string) (collections.Param, bool) {
+	if strings.Contains(pair, "{{") || strings.Contains(pair, "}}") {
+		return collections.Param{}, false
+	}
+	k, v, ok := strings.Cut(pair, "=")
+	if !ok || k == "" {
+		return collections.Param{}, false
+	}
+	dk, err1 := url.QueryUnescape(k)
+	dv, err2 := url.QueryUnescape(v)
+	if err1 != nil || err2 != nil || collections.EscapeQuery(dk) != k || collections.EscapeQuery(dv) != v {
+		return collections.Param{}, false
+	}
+	return collections.Param{Key: dk, Value: dv}, true
 }
 
 // SyncPathVars returns rows for names, in URL order, keeping the values of
