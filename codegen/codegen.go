@@ -26,13 +26,40 @@ type Target struct {
 	Label    string // as shown in menus
 	Ext      string // the file name extension of a snippet: .sh, .py, .go
 	Generate func(*collections.Resolved, Options) (string, error)
+	// write is Generate after prepare, so that GenerateEach prepares once.
+	// It only reads q (but the identifiers of its secrets, its own).
+	write func(q *request, r *collections.Resolved) (string, error)
 }
 
 // Targets lists every target, in the order the workbench offers them.
 var Targets = []Target{
-	{Name: "curl", Label: "curl (bash)", Ext: ".sh", Generate: Curl},
-	{Name: "python", Label: "Python (requests)", Ext: ".py", Generate: Python},
-	{Name: "go", Label: "Go (net/http)", Ext: ".go", Generate: GoHTTP},
+	{Name: "curl", Label: "curl (bash)", Ext: ".sh", Generate: Curl, write: curl},
+	{Name: "python", Label: "Python (requests)", Ext: ".py", Generate: Python, write: python},
+	{Name: "go", Label: "Go (net/http)", Ext: ".go", Generate: GoHTTP, write: goHTTP},
+}
+
+// GenerateEach writes r in each of targets, as their Generate would,
+// preparing r once for all of them.
+func GenerateEach(r *collections.Resolved, opts Options, targets []Target) ([]string, error) {
+	out := make([]string, len(targets))
+	var q *request
+	for i, t := range targets {
+		var err error
+		if t.write == nil {
+			out[i], err = t.Generate(r, opts)
+		} else {
+			if q == nil {
+				if q, err = prepare(r, opts); err != nil {
+					return nil, err
+				}
+			}
+			out[i], err = t.write(q, r)
+		}
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // TargetNames lists the names of Targets.

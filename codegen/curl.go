@@ -20,6 +20,10 @@ func Curl(r *collections.Resolved, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return curl(q, r)
+}
+
+func curl(q *request, r *collections.Resolved) (string, error) {
 	var b strings.Builder
 	b.Grow(512 + len(r.Body.Bytes)*11/10)
 	b.WriteString(q.preamble("#"))

@@ -27,6 +27,16 @@ func ShellQuote(s string) string {
 // UTF-8 with no control characters but newline and tab. Raw escape or
 // carriage-return bytes would be unsafe to paste into a terminal.
 func shellPrintable(s string) bool {
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 0x7f || c < 0x20 && c != '\n' && c != '\t' {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		return true
+	}
 	if !utf8.ValidString(s) {
 		return false
 	}
@@ -115,6 +125,9 @@ func shellPrintfFormat(s string) string {
 func GoString(s string) string {
 	if goRawOK(s) {
 		return "`" + s + "`"
+	}
+	if pyPlain(s) {
+		return `"` + s + `"` // what strconv.Quote writes, without its work
 	}
 	return strconv.Quote(s)
 }
@@ -235,7 +248,8 @@ func isASCII(s string) bool {
 	return true
 }
 
-// pyPlain reports whether s is printable ASCII that needs no escape.
+// pyPlain reports whether s is printable ASCII that needs no escape, in
+// Python as in Go.
 func pyPlain(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {

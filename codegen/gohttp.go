@@ -36,6 +36,10 @@ func GoHTTP(r *collections.Resolved, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return goHTTP(q, r)
+}
+
+func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	taken := map[string]bool{}
 	for _, s := range q.secrets {
 		s.ident = identFor(s.env, true, goReserved, taken)

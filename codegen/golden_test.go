@@ -207,3 +207,27 @@ func TestSecretEnvNamesPrecedence(t *testing.T) {
 		t.Errorf("bad env name: %v\n%s", err, code)
 	}
 }
+
+// GenerateEach, which prepares a request once for every target, writes
+// what each target's Generate writes, in every order of the targets.
+func TestGenerateEachIsGenerate(t *testing.T) {
+	ts := codegen.Targets
+	orders := [][]codegen.Target{ts, {ts[2], ts[1], ts[0]}, {ts[1], ts[1]}, {ts[2]}}
+	for _, gc := range goldenCases(t) {
+		for _, order := range orders {
+			got, err := codegen.GenerateEach(gc.r, gc.opts, order)
+			if err != nil {
+				t.Fatalf("%s: %v", gc.name, err)
+			}
+			for i, tg := range order {
+				want, _ := tg.Generate(gc.r, gc.opts)
+				if got[i] != want {
+					t.Errorf("%s: %s: GenerateEach differs:\n%s", gc.name, tg.Name, lineDiff(got[i], want))
+				}
+			}
+		}
+	}
+	if _, err := codegen.GenerateEach(&collections.Resolved{Method: "GET"}, codegen.Options{}, ts); err == nil {
+		t.Error("a request without a URL: no error")
+	}
+}

@@ -30,6 +30,10 @@ func Python(r *collections.Resolved, opts Options) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return python(q, r)
+}
+
+func python(q *request, r *collections.Resolved) (string, error) {
 	taken := map[string]bool{}
 	for _, s := range q.secrets {
 		s.ident = identFor(s.env, false, pyReserved, taken)
