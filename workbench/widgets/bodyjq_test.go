@@ -75,7 +75,7 @@ func TestRunJQStreamingMatchesWhole(t *testing.T) {
 			// The reference: decode whole, run once per document.
 			var want bytes.Buffer
 			var werr error
-			values, werr := (&parsedBody{}).decode(context.Background(), r, int64(len(body)))
+			values, werr := decodeJSON(context.Background(), r, int64(len(body)))
 			for _, v := range values {
 				if werr != nil {
 					break
@@ -109,7 +109,7 @@ func FuzzJQStreaming(f *testing.F) {
 			r := strings.NewReader(body)
 			got, gerr := runJQ(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
 			var want bytes.Buffer
-			values, werr := (&parsedBody{}).decode(context.Background(), r, int64(len(body)))
+			values, werr := decodeJSON(context.Background(), r, int64(len(body)))
 			for _, v := range values {
 				if werr != nil {
 					break

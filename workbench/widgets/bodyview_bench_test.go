@@ -254,7 +254,7 @@ func BenchmarkJQDecode50MB(b *testing.B) {
 		name string
 		dec  decoder
 	}{
-		{"encoding-json", func() ([]any, error) { return (&parsedBody{}).decodeJSON(ctx, f, size) }},
+		{"encoding-json", func() ([]any, error) { return decodeJSON(ctx, f, size) }},
 		{"proj-all", func() ([]any, error) { return projectedDecode(ctx, f, size, needAll) }},
 	}
 	for _, prog := range []string{".[12345].ssid", "map(.ssid)", "[.[] | select(.enabled)] | length", "length", ".[-1]"} {
