@@ -349,8 +349,8 @@ func runOne(ctx context.Context, code *gojq.Code, in any, out *bytes.Buffer) err
 		if err != nil {
 			return fmt.Errorf("jq: %w", err)
 		}
-		if err := json.Indent(out, b, "", "  "); err != nil {
-			out.Write(b)
+		if indentTo(out, b, maxFilterOutput) {
+			return errOutputFull
 		}
 		out.WriteByte('\n')
 		if out.Len() > maxFilterOutput {

@@ -3,7 +3,6 @@ package widgets
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -135,8 +134,8 @@ func printValue(v any, out *bytes.Buffer) error {
 	if err != nil {
 		return fmt.Errorf("jq: %w", err)
 	}
-	if err := json.Indent(out, b, "", "  "); err != nil {
-		out.Write(b)
+	if indentTo(out, b, maxFilterOutput) {
+		return errOutputFull
 	}
 	out.WriteByte('\n')
 	return nil

@@ -23,6 +23,7 @@ type projDecoder struct {
 	rerr     error // a read error other than EOF
 	depth    int
 	keys     map[string]string // interned object keys
+	shares   map[string]any    // short strings and numbers, boxed once
 	kvs      []projKV          // objects being decoded, innermost last
 	tmp      []byte
 }
@@ -38,7 +39,7 @@ var errBadJSON = errors.New("bad JSON")
 const maxDepth = 10000
 
 func newProjDecoder(r io.Reader) *projDecoder {
-	return &projDecoder{r: r, buf: make([]byte, 64<<10), keys: map[string]string{}}
+	return &projDecoder{r: r, buf: make([]byte, 64<<10), keys: map[string]string{}, shares: map[string]any{}}
 }
 
 // decodeAll decodes every top-level value with need n.
@@ -149,8 +150,11 @@ func (d *projDecoder) value(n *need) (any, error) {
 			_, _, err := d.str(false)
 			return nil, err
 		}
-		s, _, err := d.str(true)
-		return s, err
+		_, raw, err := d.str(false)
+		if err != nil {
+			return nil, err
+		}
+		return d.shared(raw, false), nil
 	case 't':
 		return true, d.literal("true")
 	case 'f':
@@ -159,11 +163,11 @@ func (d *projDecoder) value(n *need) (any, error) {
 		return nil, d.literal("null")
 	}
 	if c == '-' || '0' <= c && c <= '9' {
-		s, err := d.number(n != nil)
+		start, end, err := d.number()
 		if err != nil || n == nil {
 			return nil, err
 		}
-		return json.Number(s), nil
+		return d.shared(d.buf[start:end], true), nil
 	}
 	return nil, errBadJSON
 }
@@ -181,8 +185,8 @@ func (d *projDecoder) literal(lit string) error {
 
 // number scans a number as encoding/json's scanner does: it ends at the
 // first byte that cannot continue it ("01" is 0 then 1).
-func (d *projDecoder) number(keep bool) (string, error) {
-	start := d.pos
+func (d *projDecoder) number() (start, end int, err error) {
+	start = d.pos
 	at := func(i int) (byte, bool) { // the byte at start+i, reading more as needed
 		for start+i >= d.end {
 			shift, ok := d.fill(start)
@@ -211,18 +215,18 @@ func (d *projDecoder) number(keep bool) (string, error) {
 	c, ok := at(i)
 	switch {
 	case !ok:
-		return "", errBadJSON
+		return 0, 0, errBadJSON
 	case c == '0':
 		i++
 	case '1' <= c && c <= '9':
 		digits()
 	default:
-		return "", errBadJSON
+		return 0, 0, errBadJSON
 	}
 	if c, ok := at(i); ok && c == '.' {
 		i++
 		if digits() == 0 {
-			return "", errBadJSON
+			return 0, 0, errBadJSON
 		}
 	}
 	if c, ok := at(i); ok && (c == 'e' || c == 'E') {
@@ -231,14 +235,11 @@ func (d *projDecoder) number(keep bool) (string, error) {
 			i++
 		}
 		if digits() == 0 {
-			return "", errBadJSON
+			return 0, 0, errBadJSON
 		}
 	}
 	d.pos = start + i
-	if !keep {
-		return "", nil
-	}
-	return string(d.buf[start : start+i]), nil
+	return start, start + i, nil
 }
 
 // str scans a string at pos (at its quote) and returns its value when
@@ -385,6 +386,51 @@ func (d *projDecoder) unquote(s []byte) []byte {
 	}
 	d.tmp = b
 	return b
+}
+
+// shared is the value of the string (raw, without quotes) or number
+// token b. Short ones repeat ("psk", "24", a VLAN): they are boxed once
+// and shared, as values are not changed in place.
+func (d *projDecoder) shared(b []byte, number bool) any {
+	if len(b) > maxShared {
+		if number {
+			return json.Number(string(b))
+		}
+		return d.strValue(b)
+	}
+	// A string and a number of the same text differ by their quote.
+	var kb [maxShared + 1]byte
+	k := kb[:0]
+	if !number {
+		k = append(k, '"')
+	}
+	k = append(k, b...)
+	if v, ok := d.shares[string(k)]; ok {
+		return v
+	}
+	var v any
+	if number {
+		v = json.Number(string(b))
+	} else {
+		v = d.strValue(b)
+	}
+	if len(d.shares) < 1<<16 {
+		d.shares[string(k)] = v
+	}
+	return v
+}
+
+// maxShared is the longest token shared.
+const maxShared = 16
+
+// strValue is the string of raw (a checked string without its quotes).
+func (d *projDecoder) strValue(raw []byte) string {
+	for _, c := range raw {
+		if c == '\\' || c >= utf8.RuneSelf {
+			return string(d.unquote(raw))
+		}
+	}
+	return string(raw)
 }
 
 // key reads an object key (at its quote), interned.

@@ -1,0 +1,60 @@
+package widgets
+
+import "bytes"
+
+// indentTo appends the compact JSON b to out indented as json.Indent does
+// (two spaces, "key": value, {} and [] kept empty), and stops once out
+// holds more than limit bytes: a result of hundreds of MB is not built
+// whole to show its first 64 MB. It reports whether it stopped early.
+func indentTo(out *bytes.Buffer, b []byte, limit int) bool {
+	depth := 0
+	newline := func() {
+		out.WriteByte('\n')
+		for range depth {
+			out.WriteString("  ")
+		}
+	}
+	for i := 0; i < len(b); i++ {
+		if out.Len() > limit {
+			return true
+		}
+		c := b[i]
+		switch c {
+		case '"':
+			j := i + 1
+			for j < len(b) && b[j] != '"' {
+				if b[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(b) {
+				j = len(b) - 1
+			}
+			out.Write(b[i : j+1])
+			i = j
+		case '{', '[':
+			out.WriteByte(c)
+			if i+1 < len(b) && (b[i+1] == '}' || b[i+1] == ']') {
+				out.WriteByte(b[i+1])
+				i++
+				continue
+			}
+			depth++
+			newline()
+		case '}', ']':
+			depth--
+			newline()
+			out.WriteByte(c)
+		case ',':
+			out.WriteByte(c)
+			newline()
+		case ':':
+			out.WriteString(": ")
+		case ' ', '\t', '\n', '\r':
+		default:
+			out.WriteByte(c)
+		}
+	}
+	return out.Len() > limit
+}
