@@ -248,8 +248,10 @@ func BenchmarkPowerLargeBody(b *testing.B) {
 			framed <- struct{}{}
 		}
 	})
-	// A filter that needs the whole body decoded; MISTBENCH_BENCH_JQ
-	// tries another (".[] | .ssid" streams).
+	// A filter that reads one element: only it is decoded (the jq
+	// projection). MISTBENCH_BENCH_JQ tries another: "map(.ssid)" and
+	// ".[] | .ssid" run on batches of elements, "length" decodes the
+	// shape only, "." needs the whole body decoded.
 	filter := ".[12345].ssid"
 	if f := os.Getenv("MISTBENCH_BENCH_JQ"); f != "" {
 		filter = f
