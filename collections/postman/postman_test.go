@@ -399,40 +399,67 @@ func BenchmarkExport20k(b *testing.B) {
 	}
 }
 
-// Requests converted in parallel give the same collection and report as
-// converted in turn: every fixture's items, copied into 12 folders.
-func TestParallelConversionIsTheSame(t *testing.T) {
+// Requests decoded in one pass and converted in parallel give the same
+// collection and report as decoded the general way and converted in turn:
+// every fixture as it is, its items copied into 12 folders, and variants
+// with the shapes only the general way reads.
+func TestFastWaysAreTheSame(t *testing.T) {
 	files, _ := filepath.Glob("testdata/*.postman_collection.json")
+	var inputs [][]byte
 	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
-			data, err := os.ReadFile(f)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var doc map[string]json.RawMessage
-			if err := json.Unmarshal(data, &doc); err != nil {
-				t.Fatal(err)
-			}
-			var copies []map[string]any
-			for i := 1; i <= 12; i++ {
-				copies = append(copies, map[string]any{"name": "Copy " + string(rune('A'+i)), "item": doc["item"]})
-			}
-			doc["item"], _ = json.Marshal(copies)
-			big, _ := json.Marshal(doc)
-			convertInTurn = true
-			c1, rep1, err1 := ReadBytes(big, f)
-			convertInTurn = false
-			c2, rep2, err2 := ReadBytes(big, f)
-			if err1 != nil || err2 != nil {
-				t.Fatal(err1, err2)
-			}
-			if a, b := string(dump(c1, rep1)), string(dump(c2, rep2)); a != b {
-				t.Errorf("in turn and in parallel differ:\n%s\n----\n%s", a, b)
-			}
-			if !reflect.DeepEqual(rep1, rep2) {
-				t.Errorf("reports differ: %+v\n%+v", rep1, rep2)
-			}
-		})
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		inputs = append(inputs, data)
+		var doc map[string]json.RawMessage
+		if err := json.Unmarshal(data, &doc); err != nil {
+			t.Fatal(err)
+		}
+		var copies []map[string]any
+		for i := 1; i <= 12; i++ {
+			copies = append(copies, map[string]any{"name": "Copy " + string(rune('A'+i)), "item": doc["item"]})
+		}
+		doc["item"], _ = json.Marshal(copies)
+		big, _ := json.Marshal(doc)
+		inputs = append(inputs, big)
+	}
+	for _, item := range []string{
+		`{"name": "s", "request": "http://127.0.0.1/s?a=%20b"}`,
+		`{"name": "n", "request": null}`,
+		`{"name": "N", "Request" :  null}`,
+		`{"name": "U", "req\u0075est": null}`,
+		`{"name": "empty"}`,
+		`{"name": "u", "request": {"url": "http://127.0.0.1/u", "header": "A: 1\nB: 2"}}`,
+		`{"name": "x", "request": {"url": 7}}`,
+		`{"name": "h", "request": {"url": {"raw": "http://127.0.0.1/h"}, "header": [{"key": "A", "value": 1}, {"key": "B", "value": null}]}}`,
+		`{"name": "e", "item": [], "request": {"url": "http://x"}}`,
+		`{"name": "d", "description": {"content": "described"}, "request": {"url": null, "header": null, "description": "\"request\": null"}}`,
+	} {
+		inputs = append(inputs, []byte(`{"info": {"name": "shapes", "schema": "`+Schema21+`"}, "item": [`+item+`]}`))
+	}
+	for i, data := range inputs {
+		generalOnly, convertInTurn = true, true
+		c1, rep1, err1 := ReadBytes(data, "x")
+		generalOnly, convertInTurn = false, false
+		c2, rep2, err2 := ReadBytes(data, "x")
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("input %d: errors %v and %v", i, err1, err2)
+		}
+		if err1 != nil {
+			continue
+		}
+		if a, b := string(dump(c1, rep1)), string(dump(c2, rep2)); a != b {
+			t.Errorf("input %d: the general way and the fast ways differ:\n%s\n----\n%s", i, a, b)
+		}
+		if !reflect.DeepEqual(rep1, rep2) {
+			t.Errorf("input %d: reports differ: %+v\n%+v", i, rep1, rep2)
+		}
+	}
+	// Postman's own shapes do take the one pass.
+	var pc pmCollection
+	if !decodeFast(inputs[0], &pc) && !decodeFast(inputs[2], &pc) {
+		t.Error("no fixture decodes in one pass")
 	}
 }
 
@@ -452,6 +479,26 @@ func TestIsCollection(t *testing.T) {
 	} {
 		if got := IsCollection([]byte(in)); got != want {
 			t.Errorf("IsCollection(%s) = %v, want %v", in, got, want)
+		}
+	}
+}
+
+// BenchmarkRead500: reading a Postman v2.1 export of 500 requests (the
+// Mist starter 25 times), as mistbench code and send do.
+func BenchmarkRead500(b *testing.B) {
+	c := collections.MistStarter()
+	c.Items = nil
+	for i := 0; i < 25; i++ {
+		c.Items = append(c.Items, &collections.Folder{Name: "Set " + string(rune('A'+i)), Items: collections.MistStarter().Items})
+	}
+	data, err := Export(c)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, _, err := ReadBytes(data, "x"); err != nil {
+			b.Fatal(err)
 		}
 	}
 }

@@ -92,8 +92,11 @@ func IsCollection(data []byte) bool {
 
 func readBytes(data []byte, name string) (*collections.Collection, *Report, error) {
 	var pc pmCollection
-	if err := decodeJSON(data, name, &pc); err != nil {
-		return nil, nil, err
+	if !decodeFast(data, &pc) {
+		pc = pmCollection{}
+		if err := decodeJSON(data, name, &pc); err != nil {
+			return nil, nil, err
+		}
 	}
 	if pc.Info.Name == "" && pc.Item == nil {
 		return nil, nil, fmt.Errorf("%s: not a Postman collection (no info.name and no item)", name)
@@ -218,7 +221,7 @@ func (im *importer) convertRequests(items []*pmItem, where string) {
 			if where != "" {
 				path = where + "/" + it.Name
 			}
-			if it.Item != nil || len(it.Request) == 0 {
+			if it.isFolder() {
 				if it.Item != nil {
 					walk(*it.Item, path)
 				}
@@ -354,7 +357,7 @@ func (im *importer) items(items []*pmItem, where string) []collections.Item {
 		if where != "" {
 			path = where + "/" + it.Name
 		}
-		if it.Item != nil || len(it.Request) == 0 {
+		if it.isFolder() {
 			out = append(out, im.folder(it, path))
 			continue
 		}
@@ -424,7 +427,9 @@ func inheritRedirects(items []collections.Item, b *pmBehavior) {
 func (im *importer) request(it *pmItem, path string) *collections.Request {
 	where := "request " + path
 	var pr pmRequest
-	if isString(it.Request) {
+	if f := it.fast; f != nil {
+		pr = pmRequest{Auth: f.Auth, Method: f.Method, Description: f.Description, Body: f.Body}
+	} else if isString(it.Request) {
 		s, _ := plainString(it.Request)
 		pr.URL = jsonString(s)
 		pr.Method = "GET"
@@ -444,8 +449,17 @@ func (im *importer) request(it *pmItem, path string) *collections.Request {
 	if d := description(it.Description); d != "" && r.Description == "" {
 		r.Description = d
 	}
-	im.url(r, pr.URL, where)
-	r.Headers = im.headers(pr.Header, where)
+	if f := it.fast; f != nil {
+		u := f.URL
+		if u == nil {
+			u = &pmURL{}
+		}
+		im.urlFrom(r, *u)
+		r.Headers = kvParams(f.Header, true)
+	} else {
+		im.url(r, pr.URL, where)
+		r.Headers = im.headers(pr.Header, where)
+	}
 	r.Auth = im.auth(where, pr.Auth)
 	// A "Token" Authorization header is Mist's token scheme.
 	if r.Auth.Type == collections.AuthInherit || r.Auth.Type == collections.AuthNone {
@@ -537,6 +551,11 @@ func (im *importer) url(r *collections.Request, raw json.RawMessage, where strin
 		im.rep.Drop("url", "%s: unreadable url: %v", where, err)
 		return
 	}
+	im.urlFrom(r, u)
+}
+
+// urlFrom reads a decoded URL.
+func (im *importer) urlFrom(r *collections.Request, u pmURL) {
 	full := u.Raw
 	if full == "" {
 		full = buildRaw(u)

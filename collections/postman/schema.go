@@ -43,7 +43,12 @@ type pmItem struct {
 	Auth        *pmAuth         `json:"auth,omitempty"`
 	Behavior    *pmBehavior     `json:"protocolProfileBehavior,omitempty"`
 	Ext         *extension      `json:"_mistbench,omitempty"`
+	// fast is the request decoded by decodeFast (Request is then empty).
+	fast *fastRequest
 }
+
+// isFolder: an item with "item" (even empty), or without a request.
+func (it *pmItem) isFolder() bool { return it.Item != nil || len(it.Request) == 0 && it.fast == nil }
 
 type pmRequest struct {
 	URL         json.RawMessage `json:"url,omitempty"`
