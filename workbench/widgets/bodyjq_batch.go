@@ -105,7 +105,7 @@ func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.
 	}
 	var acc []any
 	elem := eachNeed(queryNeed(iterThen(f), &need{each: accNeed}))
-	ok, err := runBatches(ctx, raw, size, elem, fcode, func(v any) error {
+	ok, err := runBatches(ctx, raw, size, nil, elem, fcode, func(v any) error {
 		if accNeed == nil {
 			v = nil // only counted
 		}
@@ -141,14 +141,45 @@ func printValue(v any, out *bytes.Buffer) error {
 	return nil
 }
 
-// runBatches decodes the elements of the body's top-level array for
-// need elem, a batch at a time, and hands each output of code (a program
+// runBatches decodes the elements of the array found under the object
+// keys path (none: the body is the array) for need elem, a batch at a time, and hands each output of code (a program
 // starting with .[]) on each batch to emit, as running code on the whole
-// array would. It reports false, with no error, when the body is not one
-// JSON array, or is not JSON; a jq error is reported once the rest of
+// array would. It reports false, with no error, when the body has another
+// shape (a key missing or repeated, not an array, NDJSON) or is not JSON; a jq error is reported once the rest of
 // the body is known to be JSON.
-func runBatches(ctx context.Context, raw io.ReaderAt, size int64, elem *need, code *gojq.Code, emit func(any) error) (bool, error) {
+func runBatches(ctx context.Context, raw io.ReaderAt, size int64, path []string, elem *need, code *gojq.Code, emit func(any) error) (bool, error) {
 	d := newProjDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
+	// Walk down to the array, skipping the values of other keys.
+	for _, key := range path {
+		if c, ok := d.skipSpace(); !ok || c != '{' {
+			return false, nil
+		}
+		d.pos++
+		if err := d.enter(); err != nil {
+			return false, nil
+		}
+		if c, ok := d.skipSpace(); !ok || c == '}' {
+			return false, nil
+		}
+		for {
+			if c, ok := d.skipSpace(); !ok || c != '"' {
+				return false, nil
+			}
+			k, err := d.key()
+			if err != nil || d.colon() != nil {
+				return false, ctx.Err()
+			}
+			if k == key {
+				break
+			}
+			if _, err := d.value(nil); err != nil {
+				return false, ctx.Err()
+			}
+			if more, err := d.next('}'); err != nil || !more {
+				return false, ctx.Err() // no such key
+			}
+		}
+	}
 	if c, ok := d.skipSpace(); !ok || c != '[' {
 		return false, nil
 	}
@@ -210,6 +241,28 @@ func runBatches(ctx context.Context, raw io.ReaderAt, size int64, elem *need, co
 			}
 		}
 	}
+	// The rest of the enclosing objects: a repeated key would win in jq.
+	for level := len(path) - 1; level >= 0; level-- {
+		for {
+			more, err := d.next('}')
+			if err != nil {
+				return false, ctx.Err()
+			}
+			if !more {
+				break
+			}
+			if c, ok := d.skipSpace(); !ok || c != '"' {
+				return false, nil
+			}
+			k, err := d.key()
+			if err != nil || d.colon() != nil || k == path[level] {
+				return false, ctx.Err()
+			}
+			if _, err := d.value(nil); err != nil {
+				return false, ctx.Err()
+			}
+		}
+	}
 	if _, more := d.skipSpace(); more || d.rerr != nil {
 		return false, ctx.Err() // NDJSON, or a read error: run on the whole
 	}
@@ -234,10 +287,7 @@ func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string,
 			if err != nil {
 				return false, fmt.Errorf("jq: %w", err)
 			}
-			if len(path) > 0 {
-				return runStreaming(ctx, scode, raw, size, path, out)
-			}
-			return runBatches(ctx, raw, size, eachNeed(programNeed(sq)), scode, func(v any) error {
+			return runBatches(ctx, raw, size, path, eachNeed(programNeed(sq)), scode, func(v any) error {
 				if err := printValue(v, out); err != nil {
 					return err
 				}
@@ -248,8 +298,57 @@ func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string,
 			})
 		}
 	}
+	if isIdentity(q) {
+		return runIdentity(ctx, raw, size, out)
+	}
 	if f, rest, ok := collectPlan(q); ok {
 		return runCollect(ctx, raw, size, f, rest, out)
 	}
 	return false, nil
+}
+
+// isIdentity reports whether q is "." alone.
+func isIdentity(q *gojq.Query) bool {
+	t := q.Term
+	return q.Meta == nil && len(q.Imports) == 0 && len(q.FuncDefs) == 0 && q.Op == 0 &&
+		t != nil && t.Type == gojq.TermTypeIdentity && len(t.SuffixList) == 0
+}
+
+// runIdentity prints a body that is one JSON array as "." does, an
+// element at a time: the first keystroke of ".[0].a" need not decode
+// the whole body.
+func runIdentity(ctx context.Context, raw io.ReaderAt, size int64, out *bytes.Buffer) (bool, error) {
+	code, err := gojq.Compile(iterThen(nil))
+	if err != nil {
+		return false, nil
+	}
+	n := 0
+	ok, err := runBatches(ctx, raw, size, nil, needAll, code, func(v any) error {
+		b, err := gojq.Marshal(v)
+		if err != nil {
+			return fmt.Errorf("jq: %w", err)
+		}
+		if n == 0 {
+			out.WriteString("[\n  ")
+		} else {
+			out.WriteString(",\n  ")
+		}
+		n++
+		if indentAt(out, b, maxFilterOutput, 1) {
+			return errOutputFull
+		}
+		return nil
+	})
+	if !ok || err != nil {
+		return ok, err
+	}
+	if out.Len() > maxFilterOutput {
+		return true, nil
+	}
+	if n == 0 {
+		out.WriteString("[]\n")
+	} else {
+		out.WriteString("\n]\n")
+	}
+	return true, nil
 }

@@ -7,7 +7,11 @@ import "bytes"
 // holds more than limit bytes: a result of hundreds of MB is not built
 // whole to show its first 64 MB. It reports whether it stopped early.
 func indentTo(out *bytes.Buffer, b []byte, limit int) bool {
-	depth := 0
+	return indentAt(out, b, limit, 0)
+}
+
+// indentAt is indentTo for a value depth levels down.
+func indentAt(out *bytes.Buffer, b []byte, limit, depth int) bool {
 	newline := func() {
 		out.WriteByte('\n')
 		for range depth {

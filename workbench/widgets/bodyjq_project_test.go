@@ -89,12 +89,15 @@ func bigArray(n int) string {
 
 func TestProjectionBatches(t *testing.T) {
 	big := bigArray(3000)
-	bodies := []string{big, big + " ", big + " [1]", big + " x", big[:len(big)-1], "{\"a\":" + big + "}", `[1, {"id": 1}, "s"]`}
+	bodies := []string{big, big + " ", big + " [1]", big + " x", big[:len(big)-1], "{\"a\":" + big + "}", `[1, {"id": 1}, "s"]`,
+		`{"total":3000,"results":` + big + `,"next":null}`, `{"results":` + big + `,"results":[{"id":1}]}`,
+		`{"x":{"results":` + big + `}}`, `{"results":` + big + `} [1]`, `{"results":` + big + `,"a":}`}
 	progs := append([]string{"map(.id)", "[.[] | .id] | length", "map(select(.id > 2500)) | length", ".[] | .id", ".[].ssid",
 		"map(if .id == 2000 then error(\"x\") else . end)", "map(if .id == 2000 then error(\"x\") else . end) | length",
 		".[] | if .id == 2000 then error(.) else .id end", "map(.a) | .x", "map(.auth) | .[2999]", "[.[]] | length",
 		"[.[] | .auth.type] | unique", "map(.id) | add", "[.[] | select(.enabled)] | length", "map(.ssid) | .[-1]",
-		".[] | halt", "map(halt)", ".[] | .id?", "[.[] | keys] | .[5]", "map(.bands) | map(length) | add"}, projPrograms[:40]...)
+		".[] | halt", "map(halt)", ".[] | .id?", "[.[] | keys] | .[5]", "map(.bands) | map(length) | add",
+		".results[] | .id", ".results[].ssid", ".results[] | select(.enabled) | .auth", ".x.results[] | .id", ".results[]"}, projPrograms[:40]...)
 	for bi, body := range bodies {
 		for i, prog := range progs {
 			if (i+bi)%raceStride == 0 {
