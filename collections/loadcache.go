@@ -95,22 +95,22 @@ func openParseCache(dir string) *parseCache {
 	if err != nil {
 		return pc
 	}
-	pc.readIndex(string(data), abs)
+	pc.readIndex(data, abs)
 	return pc
 }
 
 // readIndex reads the header and the entries' keys; on any mismatch or
 // damage the cache is treated as empty.
-func (pc *parseCache) readIndex(data, abs string) {
-	if len(data) < len(parseCacheMagic)+4 || data[:len(parseCacheMagic)] != parseCacheMagic {
+func (pc *parseCache) readIndex(b []byte, abs string) {
+	if len(b) < len(parseCacheMagic)+4 || string(b[:len(parseCacheMagic)]) != parseCacheMagic {
 		return
 	}
 	// A CRC-32C of the rest ends the file: damage is a miss, not a wrong answer.
-	sum := data[len(data)-4:]
-	data = data[:len(data)-4]
-	if crc32.Checksum([]byte(data), castagnoli) != binary.LittleEndian.Uint32([]byte(sum)) {
+	end := len(b) - 4
+	if crc32.Checksum(b[:end], castagnoli()) != binary.LittleEndian.Uint32(b[end:]) {
 		return
 	}
+	data := string(b[:end]) // the decoded strings share it
 	d := &cacheDecoder{s: data}
 	d.i = len(parseCacheMagic)
 	if d.str() != abs {
@@ -152,7 +152,7 @@ func (pc *parseCache) lookup(rel string, st fs.FileInfo) (parsedFile, bool) {
 	}
 	var p parsedFile
 	d := &cacheDecoder{s: pc.data[:e.end], i: e.off}
-	parsedCodec.dec(d, reflect.ValueOf(&p).Elem())
+	parsedCodec().dec(d, reflect.ValueOf(&p).Elem())
 	if d.bad || d.i != e.end {
 		return parsedFile{}, false
 	}
@@ -209,14 +209,14 @@ func (pc *parseCache) save(dir string) {
 	var payload []byte
 	for _, rel := range rels {
 		e := pc.next[rel]
-		payload = parsedCodec.enc(payload[:0], reflect.ValueOf(&e.Parsed).Elem())
+		payload = parsedCodec().enc(payload[:0], reflect.ValueOf(&e.Parsed).Elem())
 		b = appendString(b, rel)
 		b = binary.AppendVarint(b, e.Size)
 		b = binary.AppendVarint(b, e.ModTime)
 		b = binary.AppendUvarint(b, uint64(len(payload)))
 		b = append(b, payload...)
 	}
-	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli))
+	b = binary.LittleEndian.AppendUint32(b, crc32.Checksum(b, castagnoli()))
 	if os.MkdirAll(filepath.Dir(pc.path), 0o700) != nil {
 		return
 	}
@@ -233,14 +233,15 @@ func (pc *parseCache) save(dir string) {
 // varint, a pointer or a slice as 0 when nil, else 1 and the value (a
 // slice: its length plus 1 and the elements).
 
-var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+// castagnoli and parsedCodec are made on first use, not at every start.
+var castagnoli = sync.OnceValue(func() *crc32.Table { return crc32.MakeTable(crc32.Castagnoli) })
 
 type cacheCodec struct {
 	enc func(b []byte, v reflect.Value) []byte
 	dec func(d *cacheDecoder, v reflect.Value)
 }
 
-var parsedCodec = codecFor(reflect.TypeFor[parsedFile]())
+var parsedCodec = sync.OnceValue(func() *cacheCodec { return codecFor(reflect.TypeFor[parsedFile]()) })
 
 func codecFor(t reflect.Type) *cacheCodec {
 	switch t.Kind() {

@@ -167,10 +167,10 @@ func TestParseCacheCodecRoundTrip(t *testing.T) {
 	var zero, full parsedFile
 	filled(reflect.ValueOf(&full).Elem(), 0)
 	for _, p := range []parsedFile{zero, full, {Request: &requestFile{}}, {Folder: &folderFile{Order: []string{}}}} {
-		b := parsedCodec.enc(nil, reflect.ValueOf(&p).Elem())
+		b := parsedCodec().enc(nil, reflect.ValueOf(&p).Elem())
 		var got parsedFile
 		d := &cacheDecoder{s: string(b)}
-		parsedCodec.dec(d, reflect.ValueOf(&got).Elem())
+		parsedCodec().dec(d, reflect.ValueOf(&got).Elem())
 		if d.bad || d.i != len(b) || !reflect.DeepEqual(p, got) {
 			t.Errorf("round trip of %+v gave %+v (bad %v)", p, got, d.bad)
 		}
@@ -194,7 +194,7 @@ func TestParseCacheDamaged(t *testing.T) {
 	st, _ := os.Stat(filepath.Join(dir, "Login.yaml"))
 	for _, n := range []int{0, 10, len(parseCacheMagic) + 3, len(data) / 2, len(data) - 1} {
 		pc := &parseCache{next: map[string]cachedFile{}}
-		pc.readIndex(string(data[:n]), abs)
+		pc.readIndex(data[:n], abs)
 		if pc.old != nil {
 			t.Errorf("a cache cut at %d of %d bytes was read", n, len(data))
 		}
@@ -203,7 +203,7 @@ func TestParseCacheDamaged(t *testing.T) {
 		bad := []byte(string(data))
 		bad[i] ^= 0x5a
 		pc := &parseCache{next: map[string]cachedFile{}}
-		pc.readIndex(string(bad), abs)
+		pc.readIndex(bad, abs)
 		if pc.old != nil {
 			t.Fatalf("a cache with byte %d changed was read", i)
 		}
