@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"mime"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -585,9 +586,9 @@ func safeComment(s string) string {
 
 func seconds(d time.Duration) string {
 	if d%time.Second == 0 {
-		return fmt.Sprint(int64(d / time.Second))
+		return strconv.FormatInt(int64(d/time.Second), 10)
 	}
-	return fmt.Sprint(d.Seconds())
+	return strconv.FormatFloat(d.Seconds(), 'g', -1, 64) // as fmt.Sprint writes it
 }
 
 func base64Std(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }

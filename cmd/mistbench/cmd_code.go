@@ -37,7 +37,7 @@ type codeFlags struct {
 func newCodeCmd(io streams) *cobra.Command {
 	f := &codeFlags{}
 	cmd := &cobra.Command{
-		Use:   "code [-l LANG[,LANG...]|all] COLL REQ|FOLDER",
+		Use:   "code [-l LANG[,LANG...]|all] COLL REQ|FOLDER|--all",
 		Short: "Print saved requests as curl, Python or Go snippets",
 		Long: `Print a saved request as a program that sends exactly that request: a curl
 command for bash, Python with the requests library, or a complete Go program
