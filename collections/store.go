@@ -482,10 +482,30 @@ func readLimited(name string, limit int64) ([]byte, error) {
 	}
 }
 
+// inlineReads: a folder with at most this many request files reads them
+// in turn rather than a goroutine each.
+const inlineReads = 8
+
 // readRequests reads the request files among rels in parallel; the result
 // at i is the zero value where rels[i] is a folder.
 func (l *loader) readRequests(rel string, names []string, isDir []bool) []loaded {
 	out := make([]loaded, len(names))
+	files := 0
+	for _, d := range isDir {
+		if !d {
+			files++
+		}
+	}
+	if files <= inlineReads {
+		// A few files: read here, in turn (this folder's goroutine is one
+		// of many that run at once), which costs less than goroutines.
+		for i, n := range names {
+			if !isDir[i] {
+				l.io(func() { out[i] = l.readRequest(path.Join(rel, n)) })
+			}
+		}
+		return out
+	}
 	var wg sync.WaitGroup
 	for i, n := range names {
 		if isDir[i] {
