@@ -23,7 +23,10 @@ type projDecoder struct {
 	rerr     error // a read error other than EOF
 	depth    int
 	keys     map[string]string // interned object keys
-	shares   map[string]any    // short strings and numbers, boxed once
+	shares   map[string]any    // short strings, numbers, objects and arrays, made once
+	shareLen int               // the length of the texts in shares
+	base     int               // the offset in the body of buf[0]
+	marks    []int             // where the containers being decoded whole start
 	kvs      []projKV          // objects being decoded, innermost last
 	tmp      []byte
 }
@@ -69,11 +72,20 @@ func (d *projDecoder) fill(keep int) (int, bool) {
 	if d.eof {
 		return 0, false
 	}
+	// Keep also the text of the outermost container that may still be
+	// shared (sharedValue), if it is short.
+	for _, m := range d.marks {
+		if i := m - d.base; i >= 0 && d.end-i <= maxSharedValue {
+			keep = min(keep, i)
+			break
+		}
+	}
 	shift := keep
 	if keep > 0 {
 		copy(d.buf, d.buf[keep:d.end])
 		d.end -= keep
 		d.pos -= keep
+		d.base += keep
 	}
 	if d.end == len(d.buf) {
 		nb := make([]byte, 2*len(d.buf))
@@ -134,7 +146,7 @@ func (d *projDecoder) value(n *need) (any, error) {
 			return nil, d.skipObject()
 		}
 		if n.all || n.arr || len(n.idx) > 0 || n.tailN > 0 {
-			return d.object(needAll)
+			return d.sharedValue(d.object)
 		}
 		return d.object(n)
 	case '[':
@@ -142,7 +154,7 @@ func (d *projDecoder) value(n *need) (any, error) {
 			return nil, d.skipArray()
 		}
 		if n.all || len(n.keys) > 0 {
-			return d.array(needAll)
+			return d.sharedValue(d.array)
 		}
 		return d.array(n)
 	case '"':
@@ -422,6 +434,40 @@ func (d *projDecoder) shared(b []byte, number bool) any {
 
 // maxShared is the longest token shared.
 const maxShared = 16
+
+// maxSharedValue is the longest object or array shared, and
+// maxSharedText the length of all the texts kept to find them.
+const (
+	maxSharedValue = 128
+	maxSharedText  = 4 << 20
+)
+
+// sharedValue decodes the object or array at pos whole, with decode. A
+// short one that repeats (the same "auth" object in every element of a
+// list) is made once and shared: jq never changes a value it is given,
+// it copies it.
+func (d *projDecoder) sharedValue(decode func(*need) (any, error)) (any, error) {
+	start := d.base + d.pos
+	d.marks = append(d.marks, start)
+	v, err := decode(needAll)
+	d.marks = d.marks[:len(d.marks)-1]
+	if err != nil {
+		return nil, err
+	}
+	i := start - d.base
+	if i < 0 || d.pos-i > maxSharedValue {
+		return v, nil
+	}
+	raw := d.buf[i:d.pos]
+	if w, ok := d.shares[string(raw)]; ok {
+		return w, nil
+	}
+	if d.shareLen+len(raw) <= maxSharedText {
+		d.shareLen += len(raw)
+		d.shares[string(raw)] = v
+	}
+	return v, nil
+}
 
 // strValue is the string of raw (a checked string without its quotes).
 func (d *projDecoder) strValue(raw []byte) string {

@@ -97,7 +97,12 @@ func TestProjectionBatches(t *testing.T) {
 		".[] | if .id == 2000 then error(.) else .id end", "map(.a) | .x", "map(.auth) | .[2999]", "[.[]] | length",
 		"[.[] | .auth.type] | unique", "map(.id) | add", "[.[] | select(.enabled)] | length", "map(.ssid) | .[-1]",
 		".[] | halt", "map(halt)", ".[] | .id?", "[.[] | keys] | .[5]", "map(.bands) | map(length) | add",
-		".results[] | .id", ".results[].ssid", ".results[] | select(.enabled) | .auth", ".x.results[] | .id", ".results[]"}, projPrograms[:40]...)
+		".results[] | .id", ".results[].ssid",
+		// Repeated small objects and arrays are shared by the decoder: an
+		// update of one must not show in another.
+		`.[0].auth.type = "x" | .[1].auth`, `[.[].auth] | .[0].type = "y" | .[0:2]`, `map(.bands += ["6"]) | .[0:2]`,
+		`.[0].bands[0] = "9" | .[0:3] | map(.bands)`, `.[0].auth |= . + {"k": 1} | .[:2] | map(.auth)`, `del(.[0].auth.type) | .[1]`,
+		`to_entries | .[0].value.auth.type = 1 | .[1].value.auth`, `reduce .[] as $e ({}; .[$e.ssid] = $e.auth) | .["s-1"]`, ".results[] | select(.enabled) | .auth", ".x.results[] | .id", ".results[]"}, projPrograms[:40]...)
 	for bi, body := range bodies {
 		for i, prog := range progs {
 			if (i+bi)%raceStride == 0 {
@@ -280,4 +285,21 @@ func FuzzProjection(f *testing.F) {
 		sameDecode(t, body)
 		sameRun(t, prog, body)
 	})
+}
+
+// TestDecodeShares: a short object that repeats is decoded once.
+func TestDecodeShares(t *testing.T) {
+	body := `[{"auth":{"type":"psk"},"id":1},{"auth":{"type":"psk"},"id":2}]`
+	vals, err := projectedDecode(context.Background(), strings.NewReader(body), int64(len(body)), needAll)
+	if err != nil {
+		t.Fatal(err)
+	}
+	arr := vals[0].([]any)
+	a0, a1 := arr[0].(map[string]any)["auth"], arr[1].(map[string]any)["auth"]
+	if reflect.ValueOf(a0).Pointer() != reflect.ValueOf(a1).Pointer() {
+		t.Error("the repeated auth object was decoded twice")
+	}
+	if reflect.ValueOf(arr[0]).Pointer() == reflect.ValueOf(arr[1]).Pointer() {
+		t.Error("different objects share")
+	}
 }
