@@ -22,6 +22,9 @@ func indentAt(out *bytes.Buffer, b []byte, limit, depth int) bool {
 		if out.Len() > limit {
 			return true
 		}
+		if out.Available() < 2*depth+8 {
+			growOut(out, 2*depth+8, limit)
+		}
 		c := b[i]
 		switch c {
 		case '"':
@@ -35,6 +38,7 @@ func indentAt(out *bytes.Buffer, b []byte, limit, depth int) bool {
 			if j >= len(b) {
 				j = len(b) - 1
 			}
+			growOut(out, j+1-i, limit)
 			out.Write(b[i : j+1])
 			i = j
 		case '{', '[':
@@ -61,4 +65,20 @@ func indentAt(out *bytes.Buffer, b []byte, limit, depth int) bool {
 		}
 	}
 	return out.Len() > limit
+}
+
+// growOut makes room for n more bytes in out. Near limit it grows out to
+// a little over limit rather than doubling it: a result cut at 64 MB
+// would else hold a buffer of 128 MB.
+func growOut(out *bytes.Buffer, n, limit int) {
+	if out.Available() >= n {
+		return
+	}
+	c := max(out.Len()+n, limit+64<<10)
+	if 2*out.Cap() < c || out.Len()+n > c {
+		return // doubling stays under the limit, or it would not do
+	}
+	nb := make([]byte, out.Len(), c)
+	copy(nb, out.Bytes())
+	*out = *bytes.NewBuffer(nb)
 }

@@ -3,6 +3,7 @@ package widgets
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/itchyny/gojq"
@@ -54,4 +55,18 @@ func FuzzIndentTo(f *testing.F) {
 			t.Fatalf("indentTo(%s) = %q, want %q", b, got.String(), want.String())
 		}
 	})
+}
+
+// TestIndentToCap: a result cut at the limit does not leave a buffer of
+// twice the limit.
+func TestIndentToCap(t *testing.T) {
+	b := []byte("[" + strings.Repeat(`{"a":"xxxxxxxxxxxxxxxx","b":[1,2,3]},`, 100000) + "1]")
+	var out bytes.Buffer
+	const limit = 1 << 20
+	if !indentTo(&out, b, limit) {
+		t.Fatal("not cut")
+	}
+	if out.Cap() > limit+128<<10 {
+		t.Errorf("cap %d for a limit of %d", out.Cap(), limit)
+	}
 }
