@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"go/format"
 	"math/rand/v2"
+	"net/url"
 	"os/exec"
 	"strconv"
 	"strings"
@@ -242,4 +243,22 @@ func FuzzGenerate(f *testing.F) {
 			}
 		}
 	})
+}
+
+// goPathAsIs is a shortcut for parsing: where it says yes, net/url must
+// write the path back as it is.
+func TestGoPathAsIs(t *testing.T) {
+	for c := 0; c < 256; c++ {
+		p := "/a" + string(rune(c)) + "b/c"
+		if c >= 0x80 {
+			p = "/a" + string([]byte{byte(c)}) + "b/c"
+		}
+		if !goPathAsIs(p) {
+			continue
+		}
+		u, err := url.Parse("http://h" + p)
+		if err != nil || u.EscapedPath() != p {
+			t.Errorf("%q: said as is, net/url writes %q (%v)", p, u.EscapedPath(), err)
+		}
+	}
 }

@@ -323,6 +323,18 @@ func goDuration(d time.Duration) string {
 
 // goOpaquePath returns the path of a literal URL when net/http would send
 // it escaped differently from how it is written (as the engine does not).
+// goPathAsIs reports whether p holds only bytes net/url neither decodes
+// nor escapes in a path: unreserved ones and $&+,/:;=@.
+func goPathAsIs(p string) bool {
+	for i := 0; i < len(p); i++ {
+		c := p[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~$&+,/:;=@", c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
 func goOpaquePath(v value) string {
 	lit, ok := v.literal()
 	if !ok {
@@ -340,6 +352,9 @@ func goOpaquePath(v value) string {
 	raw := rest[j:]
 	if k := strings.IndexAny(raw, "?#"); k >= 0 {
 		raw = raw[:k]
+	}
+	if goPathAsIs(raw) {
+		return "" // net/url writes such a path back unchanged: no need to parse
 	}
 	u, err := url.Parse(lit)
 	if err != nil || u.EscapedPath() == raw || strings.HasPrefix(raw, "//") {
