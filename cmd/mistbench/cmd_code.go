@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -138,6 +139,11 @@ type codeResult struct {
 }
 
 func runCode(io streams, f *codeFlags, collPath, reqPath string) error {
+	if p := os.Getenv("TMP_CPUPROFILE"); p != "" {
+		pf, _ := os.Create(p)
+		pprof.StartCPUProfile(pf)
+		defer pprof.StopCPUProfile()
+	}
 	// A run is short-lived: collecting garbage less often saves a good
 	// part of its CPU time on a large collection (500 requests in all
 	// languages: about a third less), and the memory limit keeps a huge
@@ -249,10 +255,34 @@ type codeGen struct {
 	targets []codegen.Target
 	sc      collections.Scope
 
+	// SecretEnvNames by innermost folder: the requests of a folder share it.
+	envMu    sync.Mutex
+	envNames map[*collections.Folder]map[string]string
+
 	// The secret store, opened when --inline-secrets first needs it.
 	storeOnce sync.Once
 	store     *collections.SecretStore
 	storeErr  error
+}
+
+// secretEnv is codegen.SecretEnvNames for the requests at path, made once
+// a folder (codegen only reads it).
+func (g *codeGen) secretEnv(path []*collections.Folder) map[string]string {
+	var key *collections.Folder
+	if len(path) > 0 {
+		key = path[len(path)-1]
+	}
+	g.envMu.Lock()
+	defer g.envMu.Unlock()
+	if m, ok := g.envNames[key]; ok {
+		return m
+	}
+	if g.envNames == nil {
+		g.envNames = map[*collections.Folder]map[string]string{}
+	}
+	m := codegen.SecretEnvNames(g.c, path, g.env)
+	g.envNames[key] = m
+	return m
 }
 
 func (g *codeGen) generate(j codeJob) codeResult {
@@ -264,7 +294,7 @@ func (g *codeGen) generate(j codeJob) codeResult {
 	}
 	res.unresolved = r.Unresolved
 	opts := codegen.Options{
-		SecretEnv:       codegen.SecretEnvNames(g.c, j.path, g.env),
+		SecretEnv:       g.secretEnv(j.path),
 		Timeout:         g.f.timeout,
 		PythonPrintJSON: g.f.json,
 	}
