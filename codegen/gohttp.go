@@ -2,7 +2,7 @@ package codegen
 
 import (
 	"net/url"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -44,12 +44,13 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	for _, s := range q.secrets {
 		s.ident = identFor(s.env, true, goReserved, taken)
 	}
-	g := &goWriter{imports: map[string]bool{"context": true, "log": true, "net/http": true, "time": true, "fmt": true, "io": true, "os": true}, declared: map[string]bool{}}
+	g := &goWriter{declared: map[string]bool{}}
+	g.imports = append(make([]string, 0, 12), "context", "fmt", "io", "log", "net/http", "os", "time")
 	var f strings.Builder // the body of run
 	f.Grow(1024 + len(r.Body.Bytes)*11/10)
 
 	for _, s := range q.secrets {
-		g.imports["errors"] = true
+		g.use("errors")
 		f.WriteString("\t" + s.ident + " := os.Getenv(" + strconv.Quote(s.env) + ")\n")
 		f.WriteString("\tif " + s.ident + ` == "" {` + "\n")
 		f.WriteString("\t\treturn errors.New(" + strconv.Quote("set "+s.env+" to the secret "+safeComment(s.name)) + ")\n\t}\n")
@@ -61,11 +62,11 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	bodyArg := "nil"
 	switch q.bodyKind {
 	case bodyBytes:
-		g.imports["strings"] = true
+		g.use("strings")
 		f.WriteString("\tbody := strings.NewReader(" + g.expr(q.body, false) + ")\n\n")
 		bodyArg = "body"
 	case bodyForm:
-		g.imports["strings"] = true
+		g.use("strings")
 		switch len(q.formEnc) {
 		case 0:
 			f.WriteString("\tbody := strings.NewReader(\"\")\n\n")
@@ -80,8 +81,8 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 		}
 		bodyArg = "body"
 	case bodyMultipart:
-		g.imports["bytes"] = true
-		g.imports["mime/multipart"] = true
+		g.use("bytes")
+		g.use("mime/multipart")
 		f.WriteString("\tvar body bytes.Buffer\n\tmw := multipart.NewWriter(&body)\n")
 		if q.boundary != "" {
 			f.WriteString("\tif err := mw.SetBoundary(" + GoString(q.boundary) + "); err != nil {\n\t\treturn err\n\t}\n")
@@ -92,7 +93,7 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 		f.WriteString("\tif err := mw.Close(); err != nil {\n\t\treturn err\n\t}\n\n")
 		bodyArg = "&body"
 	case bodyFile:
-		g.imports["bytes"] = true
+		g.use("bytes")
 		f.WriteString("\tdata, err := os.ReadFile(" + GoString(q.file) + ")\n" + goCheck)
 		g.declared["err"], g.declared["data"] = true, true
 		f.WriteString("\tbody := bytes.NewReader(data)\n\n")
@@ -103,7 +104,7 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	clientVar := "http.DefaultClient"
 	if q.login != nil {
 		clientVar = "client"
-		g.imports["net/http/cookiejar"] = true
+		g.use("net/http/cookiejar")
 		f.WriteString("\n\tjar, err " + g.assign("jar", "err") + " cookiejar.New(nil)\n" + goCheck)
 		f.WriteString("\tclient := &http.Client{Jar: jar}\n")
 		g.clientSettings(&f, q)
@@ -128,7 +129,7 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 		f.WriteString("\tfor _, c := range jar.Cookies(req.URL) {\n")
 		f.WriteString("\t\tif c.Name == \"csrftoken\" || strings.HasPrefix(c.Name, \"csrftoken.\") {\n")
 		f.WriteString("\t\t\treq.Header.Set(\"X-CSRFToken\", c.Value) // the session's CSRF token\n\t\t}\n\t}\n")
-		g.imports["strings"] = true
+		g.use("strings")
 	}
 	if q.bodyKind == bodyMultipart {
 		if q.boundary == "" {
@@ -154,12 +155,12 @@ func (g *goWriter) clientSettings(f *strings.Builder, q *request) {
 	case !q.follow:
 		f.WriteString("\tclient.CheckRedirect = func(*http.Request, []*http.Request) error {\n\t\treturn http.ErrUseLastResponse // do not follow redirects\n\t}\n")
 	case q.maxRedirects != 10:
-		g.imports["errors"] = true
+		g.use("errors")
 		n := strconv.Itoa(q.maxRedirects)
 		f.WriteString("\tclient.CheckRedirect = func(_ *http.Request, via []*http.Request) error {\n\t\tif len(via) >= " + n + " {\n\t\t\treturn errors.New(\"stopped after " + n + " redirects\")\n\t\t}\n\t\treturn nil\n\t}\n")
 	}
 	if q.insecure {
-		g.imports["crypto/tls"] = true
+		g.use("crypto/tls")
 		f.WriteString("\t// TLS certificate verification is OFF for this request.\n")
 		f.WriteString("\ttransport := http.DefaultTransport.(*http.Transport).Clone()\n")
 		f.WriteString("\ttransport.TLSClientConfig = &tls.Config{InsecureSkipVerify: true}\n")
@@ -170,8 +171,8 @@ func (g *goWriter) clientSettings(f *strings.Builder, q *request) {
 // goLogin writes the Mist login: POST the credentials as JSON, keep the
 // cookies in the client's jar.
 func (g *goWriter) goLogin(f *strings.Builder, l *login) {
-	g.imports["encoding/json"] = true
-	g.imports["bytes"] = true
+	g.use("encoding/json")
+	g.use("bytes")
 	f.WriteString("\t// Mist login session: log in, then send the session's cookies.\n")
 	creds := "\"email\": " + g.expr(l.email, false) + ", \"password\": " + g.expr(l.password, false)
 	if lit, ok := l.twoFactor.literal(); !ok || lit != "" {
@@ -191,12 +192,7 @@ func (g *goWriter) finish(q *request, f *strings.Builder) string {
 	b.Grow(f.Len() + 512)
 	b.WriteString(q.preamble("//"))
 	b.WriteString("package main\n\nimport (\n")
-	imps := make([]string, 0, len(g.imports))
-	for imp := range g.imports {
-		imps = append(imps, imp)
-	}
-	sort.Strings(imps)
-	for _, imp := range imps {
+	for _, imp := range g.imports {
 		b.WriteString("\t\"" + imp + "\"\n")
 	}
 	b.WriteString(")\n\nfunc main() {\n\tif err := run(); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc run() error {\n")
@@ -207,8 +203,16 @@ func (g *goWriter) finish(q *request, f *strings.Builder) string {
 const goCheck = "\tif err != nil {\n\t\treturn err\n\t}\n"
 
 type goWriter struct {
-	imports  map[string]bool
+	imports  []string // sorted
 	declared map[string]bool
+}
+
+// use adds an import.
+func (g *goWriter) use(path string) {
+	i, found := slices.BinarySearch(g.imports, path)
+	if !found {
+		g.imports = slices.Insert(g.imports, i, path)
+	}
 }
 
 // assign returns ":=" when one of names is new, else "=".
@@ -234,7 +238,7 @@ func (g *goWriter) multipartPart(f *strings.Builder, p part) {
 	case p.file != "" && p.contentType == DefaultFileContentType:
 		f.WriteString("\tpart, err " + g.assign("part", "err") + " mw.CreateFormFile(" + strconv.Quote(p.name) + ", " + GoString(p.fileName) + ")\n" + goCheck)
 	default:
-		g.imports["net/textproto"] = true
+		g.use("net/textproto")
 		disp := `form-data; name="` + goMultipartQuote(p.name) + `"`
 		if p.file != "" {
 			disp += `; filename="` + goMultipartQuote(p.fileName) + `"`
@@ -247,7 +251,7 @@ func (g *goWriter) multipartPart(f *strings.Builder, p part) {
 	if p.file != "" {
 		f.WriteString("\tif _, err := part.Write(data); err != nil {\n\t\treturn err\n\t}\n")
 	} else {
-		g.imports["io"] = true
+		g.use("io")
 		f.WriteString("\tif _, err := io.WriteString(part, " + g.expr(p.value, true) + "); err != nil {\n\t\treturn err\n\t}\n")
 	}
 }
@@ -273,7 +277,7 @@ func (g *goWriter) expr(v value, compact bool) string {
 		parts = append(parts, g.secretExpr(s))
 	}
 	if v.basic != nil {
-		g.imports["encoding/base64"] = true
+		g.use("encoding/base64")
 		var inner []string
 		for _, s := range v.basic.inner() {
 			if s.secret == nil {
@@ -301,11 +305,11 @@ func (g *goWriter) expr(v value, compact bool) string {
 func (g *goWriter) secretExpr(s seg) string {
 	switch s.enc {
 	case encQuery:
-		g.imports["net/url"] = true
-		g.imports["strings"] = true
+		g.use("net/url")
+		g.use("strings")
 		return "strings.ReplaceAll(url.QueryEscape(" + s.secret.ident + `), "+", "%20")`
 	case encForm:
-		g.imports["net/url"] = true
+		g.use("net/url")
 		return "url.QueryEscape(" + s.secret.ident + ")"
 	}
 	return s.secret.ident
