@@ -74,14 +74,19 @@ func (w *Workbench) editDescriptionExternal() {
 }
 
 // pageBody shows the response body in $PAGER: the file it is kept in, or
-// the redacted text held in memory.
+// the redacted text held in memory; with a jq filter on, its result.
 func (w *Workbench) pageBody() {
 	p := w.power.body
 	var err error
+	jqPath, jqData, filtered := p.view.JQResult()
 	switch {
 	case !p.active:
 		w.setStatus("no response body to page")
 		return
+	case filtered && jqPath != "":
+		err = w.power.ext.PageFile(w.app, jqPath)
+	case filtered:
+		err = w.power.ext.PageText(w.app, string(jqData), ".json")
 	case p.file != nil:
 		err = w.power.ext.PageFile(w.app, p.file.Name())
 	default:

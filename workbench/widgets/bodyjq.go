@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,10 +13,6 @@ import (
 
 	"github.com/itchyny/gojq"
 )
-
-// maxFilterOutput bounds a jq result kept in memory (". " on a 50 MB body
-// would otherwise double it).
-const maxFilterOutput = 64 << 20
 
 // setFilter makes text the jq filter: after Debounce, in the background,
 // cancelling the run for the previous text. "" removes the filter.
@@ -40,21 +35,31 @@ func (v *BodyView) setFilter(text string) {
 	pb := v.parsedBody()
 	ctx, cancel := context.WithCancel(v.ctx)
 	f.cancel, f.running = cancel, true
-	gen, raw, size := f.gen, v.raw, v.rawSize
+	gen, raw, size, dir := f.gen, v.raw, v.rawSize, v.TmpDir
 	f.timer = time.AfterFunc(v.Debounce, func() {
-		out, err := runJQ(ctx, pb.ctx, pb, raw, size, text)
+		res, err := runJQ(ctx, pb.ctx, pb, raw, size, text, dir)
+		// Until the view takes it, the result's file goes with the run:
+		// a newer keystroke, another body or Close removes it.
+		stop := func() bool { return false }
+		if res != nil {
+			stop = context.AfterFunc(ctx, res.discard)
+		}
 		if ctx.Err() != nil {
 			return // a newer keystroke or body took over
 		}
 		v.post(func() {
-			if v.filter.gen != gen {
+			kept := stop() // false: the run was cancelled and its file removed
+			if v.filter.gen != gen || err == nil && !kept {
+				if kept {
+					res.discard()
+				}
 				return
 			}
 			v.filter.running = false
 			if err != nil {
 				v.filter.err = err.Error() // the last good result stays on screen
 			} else {
-				v.setFiltered(out)
+				v.setFiltered(res)
 			}
 			if v.OnFilterDone != nil {
 				v.OnFilterDone()
@@ -63,18 +68,37 @@ func (v *BodyView) setFilter(text string) {
 	})
 }
 
-// setFiltered shows out as the jq result, or the body again for nil.
-func (v *BodyView) setFiltered(out []byte) {
+// setFiltered shows res as the jq result, or the body again for nil. The
+// view owns res from here: the previous result (and its file) goes.
+func (v *BodyView) setFiltered(res *jqResult) {
 	v.top, v.left = 0, 0
-	if out == nil {
+	v.dropResult()
+	if res == nil {
 		v.filtered = nil
 	} else {
-		v.filtered = &doc{r: bytes.NewReader(out), size: int64(len(out)), lexer: "json"}
+		v.result = res
+		v.filtered = &doc{r: res.readerAt(), size: res.size, lexer: "json"}
 		v.startIndex(v.filtered)
 	}
 	if v.search.query != "" {
 		v.runSearch(v.search.query)
 	}
+}
+
+// dropResult removes the jq result shown (its file, if on disk).
+func (v *BodyView) dropResult() {
+	v.result.discard()
+	v.result = nil
+}
+
+// JQResult tells where the jq result on screen is: its file when it is
+// on disk (path), else its text (data); ok is false without a result.
+// The file stays until the filter or the body changes, or Close.
+func (v *BodyView) JQResult() (path string, data []byte, ok bool) {
+	if v.result == nil || v.filtered == nil {
+		return "", nil, false
+	}
+	return v.result.path(), v.result.data, true
 }
 
 // parsedBody returns the body decoded for jq (decoding it on first use),
@@ -129,8 +153,9 @@ func decodeJSON(ctx context.Context, raw io.ReaderAt, size int64) ([]any, error)
 }
 
 // runJQ runs the jq program text over the body and returns its outputs,
-// pretty-printed, one after another.
-func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size int64, text string) ([]byte, error) {
+// pretty-printed, one after another: in memory when small, else in a
+// temporary file in dir that the caller removes (jqResult.discard).
+func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size int64, text, dir string) (*jqResult, error) {
 	q, err := gojq.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("jq: %w", err)
@@ -139,40 +164,29 @@ func runJQ(ctx, bodyCtx context.Context, pb *parsedBody, raw io.ReaderAt, size i
 	if err != nil {
 		return nil, fmt.Errorf("jq: %w", err)
 	}
-	var out bytes.Buffer
-	if ok, err := runInBatches(ctx, raw, size, text, q, &out); ok || err != nil {
+	out := newJQOut(dir)
+	if ok, err := runInBatches(ctx, raw, size, text, q, out); ok || err != nil {
 		if err != nil {
+			out.discard()
 			return nil, err
 		}
-		return finishOutput(&out), nil
+		return out.finish()
 	}
-	out.Reset()
+	out.reset()
 	values, err := decodeFor(ctx, bodyCtx, pb, raw, size, q)
 	if err != nil {
 		return nil, err
 	}
 	for _, in := range values {
-		if err := runOne(ctx, code, in, &out); err != nil {
+		if err := runOne(ctx, code, in, out); err != nil {
 			if errors.Is(err, errOutputFull) {
 				break
 			}
+			out.discard()
 			return nil, err
 		}
 	}
-	return finishOutput(&out), nil
-}
-
-// errOutputFull stops a run whose result reached maxFilterOutput.
-var errOutputFull = errors.New("jq result cut at 64 MB")
-
-func finishOutput(out *bytes.Buffer) []byte {
-	if out.Len() > maxFilterOutput {
-		out.WriteString("… (result cut at 64 MB)\n")
-	}
-	if out.Len() == 0 {
-		out.WriteString("(no output)\n")
-	}
-	return out.Bytes()
+	return out.finish()
 }
 
 // streamPlan reports whether the program starts by iterating an array
@@ -232,7 +246,7 @@ func plainKey(ix *gojq.Index) bool {
 const streamBatch = 1024
 
 // runOne appends the outputs of code on one input to out, pretty-printed.
-func runOne(ctx context.Context, code *gojq.Code, in any, out *bytes.Buffer) error {
+func runOne(ctx context.Context, code *gojq.Code, in any, out *jqOut) error {
 	iter := code.RunWithContext(ctx, in)
 	for {
 		val, ok := iter.Next()
@@ -250,12 +264,12 @@ func runOne(ctx context.Context, code *gojq.Code, in any, out *bytes.Buffer) err
 		if err != nil {
 			return fmt.Errorf("jq: %w", err)
 		}
-		if indentTo(out, b, maxFilterOutput) {
-			return errOutputFull
+		if indentTo(out, b) {
+			return out.stop()
 		}
-		out.WriteByte('\n')
-		if out.Len() > maxFilterOutput {
-			return errOutputFull
+		out.buf.WriteByte('\n')
+		if err := out.stop(); err != nil {
+			return err
 		}
 	}
 }
@@ -300,10 +314,13 @@ func (v *BodyView) copyDone(b []byte, err error) {
 	v.message, v.msgErr = "copied "+FormatSize(int64(len(b))), false
 }
 
-// saveAsync writes the body to path in the background and reports on the
-// status line.
+// saveAsync writes the body as received, or the jq result when a filter
+// is on, to path in the background and reports on the status line.
 func (v *BodyView) saveAsync(path string) {
 	raw, size, ctx := v.raw, v.rawSize, v.ctx
+	if d := v.filtered; d != nil {
+		raw, size = d.r, d.size
+	}
 	v.message, v.msgErr = "saving…", false
 	go func() {
 		err := SaveBody(raw, size, path)

@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -89,20 +88,21 @@ func batchSafe(text string) bool {
 
 // runCollect runs a program of collectPlan's shape in batches: it
 // reports false, with no error, when the body is not one JSON array (the
-// caller then runs it whole, which also gives the errors).
-func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.Query, out *bytes.Buffer) (bool, error) {
+// caller then runs it whole, which also gives the errors). Without rest,
+// the array of f's outputs is printed an output at a time, never held.
+func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.Query, out *jqOut) (bool, error) {
 	fcode, err := gojq.Compile(iterThen(f))
 	if err != nil {
 		return false, nil
 	}
-	var rcode *gojq.Code
-	accNeed := needAll
-	if rest != nil {
-		if rcode, err = gojq.Compile(rest); err != nil {
-			return false, nil
-		}
-		accNeed = queryNeed(rest, needAll).elems()
+	if rest == nil {
+		return printArray(ctx, raw, size, fcode, eachNeed(queryNeed(iterThen(f), &need{each: needAll})), out)
 	}
+	rcode, err := gojq.Compile(rest)
+	if err != nil {
+		return false, nil
+	}
+	accNeed := queryNeed(rest, needAll).elems()
 	var acc []any
 	elem := eachNeed(queryNeed(iterThen(f), &need{each: accNeed}))
 	ok, err := runBatches(ctx, raw, size, nil, elem, fcode, func(v any) error {
@@ -118,9 +118,6 @@ func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.
 	if acc == nil {
 		acc = []any{}
 	}
-	if rcode == nil {
-		return true, printValue(acc, out)
-	}
 	err = runOne(ctx, rcode, acc, out)
 	if errors.Is(err, errOutputFull) {
 		err = nil
@@ -129,16 +126,16 @@ func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.
 }
 
 // printValue appends v pretty-printed to out.
-func printValue(v any, out *bytes.Buffer) error {
+func printValue(v any, out *jqOut) error {
 	b, err := gojq.Marshal(v)
 	if err != nil {
 		return fmt.Errorf("jq: %w", err)
 	}
-	if indentTo(out, b, maxFilterOutput) {
-		return errOutputFull
+	if indentTo(out, b) {
+		return out.stop()
 	}
-	out.WriteByte('\n')
-	return nil
+	out.buf.WriteByte('\n')
+	return out.stop()
 }
 
 // runBatches decodes the elements of the array found under the object
@@ -277,7 +274,7 @@ func runBatches(ctx context.Context, raw io.ReaderAt, size int64, path []string,
 // when its shape allows (".[] | f", ".a.b[] | f", "map(f) | rest",
 // "[.[] | f] | rest") and the body fits; false, with no error, when it
 // does not.
-func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string, q *gojq.Query, out *bytes.Buffer) (bool, error) {
+func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string, q *gojq.Query, out *jqOut) (bool, error) {
 	if !batchSafe(text) {
 		return false, nil
 	}
@@ -288,13 +285,7 @@ func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string,
 				return false, fmt.Errorf("jq: %w", err)
 			}
 			return runBatches(ctx, raw, size, path, eachNeed(programNeed(sq)), scode, func(v any) error {
-				if err := printValue(v, out); err != nil {
-					return err
-				}
-				if out.Len() > maxFilterOutput {
-					return errOutputFull
-				}
-				return nil
+				return printValue(v, out)
 			})
 		}
 	}
@@ -316,39 +307,47 @@ func isIdentity(q *gojq.Query) bool {
 
 // runIdentity prints a body that is one JSON array as "." does, an
 // element at a time: the first keystroke of ".[0].a" need not decode
-// the whole body.
-func runIdentity(ctx context.Context, raw io.ReaderAt, size int64, out *bytes.Buffer) (bool, error) {
+// the whole body, and the result is never held whole.
+func runIdentity(ctx context.Context, raw io.ReaderAt, size int64, out *jqOut) (bool, error) {
 	code, err := gojq.Compile(iterThen(nil))
 	if err != nil {
 		return false, nil
 	}
+	return printArray(ctx, raw, size, code, needAll, out)
+}
+
+// printArray prints the array of the outputs of code (a program starting
+// with .[]) on the body's elements, decoded for need elem, an output at
+// a time: what printing the whole array prints. It reports false, with
+// no error, when the body is not one JSON array.
+func printArray(ctx context.Context, raw io.ReaderAt, size int64, code *gojq.Code, elem *need, out *jqOut) (bool, error) {
 	n := 0
-	ok, err := runBatches(ctx, raw, size, nil, needAll, code, func(v any) error {
+	ok, err := runBatches(ctx, raw, size, nil, elem, code, func(v any) error {
 		b, err := gojq.Marshal(v)
 		if err != nil {
 			return fmt.Errorf("jq: %w", err)
 		}
 		if n == 0 {
-			out.WriteString("[\n  ")
+			out.buf.WriteString("[\n  ")
 		} else {
-			out.WriteString(",\n  ")
+			out.buf.WriteString(",\n  ")
 		}
 		n++
-		if indentAt(out, b, maxFilterOutput, 1) {
-			return errOutputFull
+		if indentAt(out, b, 1) {
+			return out.stop()
 		}
-		return nil
+		return out.stop()
 	})
 	if !ok || err != nil {
 		return ok, err
 	}
-	if out.Len() > maxFilterOutput {
+	if out.over() {
 		return true, nil
 	}
 	if n == 0 {
-		out.WriteString("[]\n")
+		out.buf.WriteString("[]\n")
 	} else {
-		out.WriteString("\n]\n")
+		out.buf.WriteString("\n]\n")
 	}
 	return true, nil
 }

@@ -3,6 +3,8 @@ package widgets
 import (
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -21,17 +23,19 @@ func TestIndentTo(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var want, got bytes.Buffer
+		var want bytes.Buffer
 		if err := json.Indent(&want, b, "", "  "); err != nil {
 			t.Fatal(err)
 		}
-		if cut := indentTo(&got, b, 1<<20); cut || got.String() != want.String() {
-			t.Errorf("indentTo(%s) = %q (cut %v), want %q", b, got.String(), cut, want.String())
+		got := newJQOut("")
+		if cut := indentTo(got, b); cut || got.buf.String() != want.String() {
+			t.Errorf("indentTo(%s) = %q (cut %v), want %q", b, got.buf.String(), cut, want.String())
 		}
 	}
-	var out bytes.Buffer
-	if !indentTo(&out, []byte(`[1,2,3,4,5,6,7,8,9,10,11,12]`), 10) || out.Len() > 20 {
-		t.Errorf("indentTo over the limit: %q", out.String())
+	out := newJQOut("")
+	out.limit = 10
+	if !indentTo(out, []byte(`[1,2,3,4,5,6,7,8,9,10,11,12]`)) || out.stop() != errOutputFull {
+		t.Errorf("indentTo over the limit: %q", out.buf.String())
 	}
 }
 
@@ -46,27 +50,69 @@ func FuzzIndentTo(f *testing.F) {
 		if err != nil {
 			return
 		}
-		var want, got bytes.Buffer
+		var want bytes.Buffer
 		if json.Indent(&want, b, "", "  ") != nil {
 			return
 		}
-		indentTo(&got, b, 1<<30)
-		if got.String() != want.String() {
-			t.Fatalf("indentTo(%s) = %q, want %q", b, got.String(), want.String())
+		got := newJQOut("")
+		indentTo(got, b)
+		if got.buf.String() != want.String() {
+			t.Fatalf("indentTo(%s) = %q, want %q", b, got.buf.String(), want.String())
 		}
 	})
 }
 
-// TestIndentToCap: a result cut at the limit does not leave a buffer of
-// twice the limit.
-func TestIndentToCap(t *testing.T) {
+// TestIndentToSpills: a large value goes to a temporary file a chunk at
+// a time, the buffer stays near spillAt, and the file holds what
+// json.Indent gives; a cut stops it a chunk past the limit.
+func TestIndentToSpills(t *testing.T) {
 	b := []byte("[" + strings.Repeat(`{"a":"xxxxxxxxxxxxxxxx","b":[1,2,3]},`, 100000) + "1]")
-	var out bytes.Buffer
-	const limit = 1 << 20
-	if !indentTo(&out, b, limit) {
-		t.Fatal("not cut")
+	var want bytes.Buffer
+	if err := json.Indent(&want, b, "", "  "); err != nil {
+		t.Fatal(err)
 	}
-	if out.Cap() > limit+128<<10 {
-		t.Errorf("cap %d for a limit of %d", out.Cap(), limit)
+	want.WriteByte('\n')
+	dir := t.TempDir()
+	out := newJQOut(dir)
+	if indentTo(out, b) {
+		t.Fatalf("cut: %v", out.stop())
+	}
+	out.buf.WriteByte('\n')
+	if out.buf.Cap() > 2*spillAt+64<<10 {
+		t.Errorf("buffer cap %d, spill at %d", out.buf.Cap(), spillAt)
+	}
+	res, err := out.finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.path() == "" || filepath.Dir(res.path()) != dir {
+		t.Fatalf("a %d-byte result is not in a file of %s: %q", res.size, dir, res.path())
+	}
+	got, err := res.bytes()
+	if err != nil || !bytes.Equal(got, want.Bytes()) {
+		t.Errorf("file holds %d bytes (%v), want %d", len(got), err, want.Len())
+	}
+	res.discard()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("discard left %v", ents)
+	}
+
+	const limit = 3 << 20
+	out = newJQOut(dir)
+	out.limit = limit
+	if !indentTo(out, b) || out.stop() != errOutputFull {
+		t.Fatalf("not cut: %v", out.stop())
+	}
+	res, err = out.finish()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.discard()
+	if res.size < limit || res.size > limit+2*spillAt {
+		t.Errorf("cut result of %d bytes for a limit of %d", res.size, limit)
+	}
+	got, _ = res.bytes()
+	if !bytes.HasSuffix(got, []byte("… (result cut at 3.0 MB)\n")) {
+		t.Errorf("no cut note: %q", got[max(len(got)-60, 0):])
 	}
 }

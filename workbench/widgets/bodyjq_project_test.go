@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -137,13 +136,13 @@ func refRun(ctx context.Context, prog, body string) (string, error) {
 		}
 		values = append(values, v)
 	}
-	var out bytes.Buffer
+	out := newJQOut("")
 	for _, v := range values {
-		if err := runOne(ctx, code, v, &out); err != nil {
-			return out.String(), err
+		if err := runOne(ctx, code, v, out); err != nil {
+			return out.buf.String(), err
 		}
 	}
-	return out.String(), nil
+	return out.buf.String(), nil
 }
 
 // projRun decodes the body for the program's need and runs it.
@@ -163,13 +162,13 @@ func projRun(ctx context.Context, prog, body string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var out bytes.Buffer
+	out := newJQOut("")
 	for _, v := range values {
-		if err := runOne(ctx, code, v, &out); err != nil {
-			return out.String(), err
+		if err := runOne(ctx, code, v, out); err != nil {
+			return out.buf.String(), err
 		}
 	}
-	return out.String(), nil
+	return out.buf.String(), nil
 }
 
 func sameRun(t *testing.T, prog, body string) {
@@ -185,7 +184,7 @@ func sameRun(t *testing.T, prog, body string) {
 		t.Errorf("%s on %q (need %s):\n got %q, %v\nwant %q, %v", short(body), prog, needString(prog), got, gerr, want, werr)
 	}
 	// The whole path of the view: batches, projection or the whole body.
-	out, err := runJQ(ctx, ctx, &parsedBody{}, strings.NewReader(body), int64(len(body)), prog)
+	out, err := runJQBytes(ctx, ctx, &parsedBody{}, strings.NewReader(body), int64(len(body)), prog)
 	if ctx.Err() != nil {
 		return
 	}
@@ -195,10 +194,10 @@ func sameRun(t *testing.T, prog, body string) {
 		}
 		return
 	}
-	var wb bytes.Buffer
-	wb.WriteString(want)
-	if err != nil || string(out) != string(finishOutput(&wb)) {
-		t.Errorf("runJQ %s on %q:\n got %q, %v\nwant %q", prog, short(body), out, err, wb.String())
+	wb := newJQOut("")
+	wb.buf.WriteString(want)
+	if wantOut := finishOutput(wb); err != nil || string(out) != string(wantOut) {
+		t.Errorf("runJQ %s on %q:\n got %q, %v\nwant %q", prog, short(body), out, err, wantOut)
 	}
 }
 

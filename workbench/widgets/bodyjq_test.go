@@ -1,7 +1,6 @@
 package widgets
 
 import (
-	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -71,16 +70,16 @@ func TestRunJQStreamingMatchesWhole(t *testing.T) {
 				t.Fatal(err)
 			}
 			r := strings.NewReader(body)
-			got, gerr := runJQ(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
+			got, gerr := runJQBytes(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
 			// The reference: decode whole, run once per document.
-			var want bytes.Buffer
+			want := newJQOut("")
 			var werr error
 			values, werr := decodeJSON(context.Background(), r, int64(len(body)))
 			for _, v := range values {
 				if werr != nil {
 					break
 				}
-				if werr = runOne(context.Background(), code, v, &want); werr != nil {
+				if werr = runOne(context.Background(), code, v, want); werr != nil {
 					break
 				}
 			}
@@ -88,8 +87,8 @@ func TestRunJQStreamingMatchesWhole(t *testing.T) {
 				t.Errorf("%s on %s: err %v, reference %v", prog, body, gerr, werr)
 				continue
 			}
-			if gerr == nil && string(got) != string(finishOutput(&want)) {
-				t.Errorf("%s on %s:\n got %q\nwant %q", prog, body, got, want.String())
+			if gerr == nil && string(got) != string(finishOutput(want)) {
+				t.Errorf("%s on %s:\n got %q\nwant %q", prog, body, got, want.buf.String())
 			}
 		}
 	}
@@ -107,20 +106,20 @@ func FuzzJQStreaming(f *testing.F) {
 			q, _ := gojq.Parse(prog)
 			code, _ := gojq.Compile(q)
 			r := strings.NewReader(body)
-			got, gerr := runJQ(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
-			var want bytes.Buffer
+			got, gerr := runJQBytes(context.Background(), context.Background(), &parsedBody{}, r, int64(len(body)), prog)
+			want := newJQOut("")
 			values, werr := decodeJSON(context.Background(), r, int64(len(body)))
 			for _, v := range values {
 				if werr != nil {
 					break
 				}
-				werr = runOne(context.Background(), code, v, &want)
+				werr = runOne(context.Background(), code, v, want)
 			}
 			if (gerr != nil) != (werr != nil) {
 				t.Fatalf("%s on %q: err %v, whole %v", prog, body, gerr, werr)
 			}
-			if gerr == nil && string(got) != string(finishOutput(&want)) {
-				t.Fatalf("%s on %q:\n got %q\nwant %q", prog, body, got, want.String())
+			if gerr == nil && string(got) != string(finishOutput(want)) {
+				t.Fatalf("%s on %q:\n got %q\nwant %q", prog, body, got, want.buf.String())
 			}
 		}
 	})

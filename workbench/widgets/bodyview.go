@@ -61,7 +61,8 @@ type BodyView struct {
 	// HighlightLimit: bodies larger than this are not pretty-printed.
 	HighlightLimit int64
 	// TmpDir holds the pretty-printed copy of a large minified JSON body
-	// ("" for os.TempDir()); the copy is removed on SetBody and Close.
+	// and a large jq result ("" for os.TempDir()); each is removed when
+	// the body or the filter changes, and on Close.
 	TmpDir string
 	// CopyLimit is the largest text y copies; larger ones are saved (w)
 	// instead: terminals cap what OSC 52 carries far below that.
@@ -76,8 +77,9 @@ type BodyView struct {
 	rawSize     int64
 	contentType string
 	binary      bool
-	body        *doc // what is shown without a filter
-	filtered    *doc // the jq result, nil without a filter
+	body        *doc      // what is shown without a filter
+	filtered    *doc      // the jq result, nil without a filter
+	result      *jqResult // what filtered reads (a file for a large result), owned here
 	parsed      *parsedBody
 	tmp         *os.File // the pretty copy of a large body, owned here
 	formatting  bool     // a pretty copy is being written
@@ -167,6 +169,7 @@ func (v *BodyView) reset() {
 	}
 	v.ctx, v.cancel = context.WithCancel(context.Background())
 	v.dropTemp()
+	v.dropResult()
 	v.formatting, v.formatRead = false, 0
 	v.filtered, v.parsed, v.hlDoc, v.hlCache = nil, nil, nil, nil
 	v.top, v.left, v.toBottom, v.pendingTop = 0, 0, false, -1
@@ -183,6 +186,7 @@ func (v *BodyView) Close() {
 		v.cancel()
 	}
 	v.dropTemp()
+	v.dropResult()
 	if v.filter.timer != nil {
 		v.filter.timer.Stop()
 	}
@@ -623,7 +627,7 @@ var DefaultBodyKeys = []BodyKey{
 	{"N", BodyPrev, "previous match"},
 	{"|", BodyFilter, "jq filter (Enter keeps it, Esc clears it)"},
 	{"y", BodyCopy, "copy the body or the jq result"},
-	{"w", BodySave, "save the body to a file"},
+	{"w", BodySave, "save the body or the jq result to a file"},
 }
 
 // bodyBinding is a parsed BodyKey.

@@ -33,7 +33,11 @@
 // (live, debounced, cancelled by the next key, errors on the status line,
 // object keys suggested as a path is typed), y copy, w save. jq programs
 // of the form ".[] | f" or ".results[] | f" stream the array a batch at a
-// time; any other program decodes the body once (about 7x its size). Replace it with SetKeys, or dispatch from
+// time; any other program decodes the body once (about 7x its size). A jq
+// result over 1 MB is written to a temporary file (TmpDir) as it is
+// produced, cut at 1 GB, and shown, searched, copied (y), saved (w) and
+// paged (JQResult) from there like a large body; the file goes when the
+// filter or the body changes and on Close. Replace it with SetKeys, or dispatch from
 // the core's keymap with Do(action). While Prompting() is true, pass every
 // key (Esc too) to the view. OnFilterDone hears that a jq run finished.
 //
