@@ -47,7 +47,7 @@ measure() {
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
 # The same description as JSON, the form many APIs publish theirs in.
-node -e "const y=require('$peer/node_modules/js-yaml');const fs=require('fs');fs.writeFileSync('$tmp/spec.json',JSON.stringify(y.load(fs.readFileSync('$SPEC','utf8')),null,2))"
+node -e "const y=require('$PWD/$peer/node_modules/js-yaml');const fs=require('fs');fs.writeFileSync('$tmp/spec.json',JSON.stringify(y.load(fs.readFileSync('$SPEC','utf8')),null,2))"
 
 for i in $(seq "$RUNS"); do
 	# Interleaved, so a busy moment of the machine hits all alike.
