@@ -145,6 +145,12 @@ func printValue(v any, out *jqOut) error {
 // shape (a key missing or repeated, not an array, NDJSON) or is not JSON; a jq error is reported once the rest of
 // the body is known to be JSON.
 func runBatches(ctx context.Context, raw io.ReaderAt, size int64, path []string, elem *need, code *gojq.Code, emit func(any) error) (bool, error) {
+	return runBatchesAt(ctx, raw, size, path, elem, code, emit, nil)
+}
+
+// runBatchesAt is runBatches that also hands span, if not nil, where each
+// element starts and ends in the body, in order, as it is decoded.
+func runBatchesAt(ctx context.Context, raw io.ReaderAt, size int64, path []string, elem *need, code *gojq.Code, emit func(any) error, span func(start, end int64)) (bool, error) {
 	d := newProjDecoder(ctxReader{ctx, io.NewSectionReader(raw, 0, size)})
 	// Walk down to the array, skipping the values of other keys.
 	for _, key := range path {
@@ -219,9 +225,16 @@ func runBatches(ctx context.Context, raw io.ReaderAt, size int64, path []string,
 			if runErr != nil {
 				en = nil // the result is decided: only check the JSON
 			}
+			if _, ok := d.skipSpace(); !ok {
+				return false, ctx.Err()
+			}
+			start := int64(d.base + d.pos)
 			v, err := d.value(en)
 			if err != nil {
 				return false, ctx.Err()
+			}
+			if span != nil {
+				span(start, int64(d.base+d.pos))
 			}
 			if runErr == nil {
 				batch = append(batch, v)
@@ -294,6 +307,9 @@ func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string,
 	}
 	if f, rest, ok := collectPlan(q); ok {
 		return runCollect(ctx, raw, size, f, rest, out)
+	}
+	if name, f, rest, ok := keyedPlan(q); ok {
+		return runKeyed(ctx, raw, size, name, f, rest, out)
 	}
 	return false, nil
 }

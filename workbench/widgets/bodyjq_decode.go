@@ -45,6 +45,15 @@ func newProjDecoder(r io.Reader) *projDecoder {
 	return &projDecoder{r: r, buf: make([]byte, 64<<10), keys: map[string]string{}, shares: map[string]any{}}
 }
 
+// reset makes d read r from its start, keeping its buffer, its interned
+// keys and its shared values.
+func (d *projDecoder) reset(r io.Reader) {
+	d.r = r
+	d.pos, d.end, d.base, d.depth = 0, 0, 0, 0
+	d.eof, d.rerr = false, nil
+	d.marks, d.kvs = d.marks[:0], d.kvs[:0]
+}
+
 // decodeAll decodes every top-level value with need n.
 func (d *projDecoder) decodeAll(n *need) ([]any, error) {
 	var out []any
