@@ -52,8 +52,11 @@ func decodeFast(data []byte, pc *pmCollection) bool {
 		return false
 	}
 	var fc fastCollection
-	if json.Unmarshal(data, &fc) != nil {
-		return false
+	if scanOff || !scanFast(data, &fc) {
+		fc = fastCollection{}
+		if json.Unmarshal(data, &fc) != nil {
+			return false
+		}
 	}
 	items, ok := fastItems(fc.Item)
 	if !ok {
