@@ -32,12 +32,30 @@ func (v *BodyView) setFilter(text string) {
 		v.setFiltered(nil)
 		return
 	}
+	if !usesWholeDecode(text) {
+		// The body decoded whole for an earlier program is several
+		// times the body's size: it goes as soon as a program does not
+		// read it, rather than live beside what this one decodes.
+		v.dropParsed()
+	}
 	pb := v.parsedBody()
 	ctx, cancel := context.WithCancel(v.ctx)
 	f.cancel, f.running = cancel, true
 	gen, raw, size, dir := f.gen, v.raw, v.rawSize, v.TmpDir
+	if v.jqTurn == nil {
+		v.jqTurn = make(chan struct{}, 1)
+	}
+	turn := v.jqTurn
 	f.timer = time.AfterFunc(v.Debounce, func() {
+		// One run at a time: a superseded run (cancelled, maybe still in
+		// a long gojq builtin) lets its values go before this one decodes.
+		select {
+		case turn <- struct{}{}:
+		case <-ctx.Done():
+			return
+		}
 		res, err := runJQ(ctx, pb.ctx, pb, raw, size, text, dir)
+		<-turn
 		// Until the view takes it, the result's file goes with the run:
 		// a newer keystroke, another body or Close removes it.
 		stop := func() bool { return false }
@@ -117,6 +135,39 @@ func (v *BodyView) dropParsed() {
 		v.parsed.cancel()
 	}
 	v.parsed = nil
+}
+
+// usesWholeDecode reports whether the program text would read the body
+// decoded whole (parsedBody) on a body that is one JSON array: not when
+// it does not compile, runs in batches, or needs only parts.
+func usesWholeDecode(text string) bool {
+	q, err := gojq.Parse(text)
+	if err != nil {
+		return false
+	}
+	if _, err := gojq.Compile(q); err != nil {
+		return false
+	}
+	if batchSafe(text) {
+		if sq, _ := gojq.Parse(text); sq != nil {
+			if _, ok := streamPlan(sq); ok {
+				return false
+			}
+		}
+		if _, ok := entriesPlan(q); ok {
+			return false
+		}
+		if _, _, ok := collectPlan(q); ok || isIdentity(q) {
+			return false
+		}
+		if _, f, _, ok := keyedPlan(q); ok {
+			if kn := queryNeed(f, needAll); kn == nil || !kn.all {
+				return false
+			}
+		}
+	}
+	n := programNeed(q)
+	return n != nil && (n.all || n.each != nil && n.each.all)
 }
 
 // decode parses the body once (a JSON value, or several as in NDJSON).

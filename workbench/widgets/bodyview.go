@@ -102,7 +102,8 @@ type BodyView struct {
 
 	search  searchState
 	filter  filterState
-	message string // one-shot status (copied, saved, errors)
+	jqTurn  chan struct{} // held by the jq run that is running
+	message string        // one-shot status (copied, saved, errors)
 	msgErr  bool
 }
 
