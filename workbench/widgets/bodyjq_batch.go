@@ -308,6 +308,9 @@ func runInBatches(ctx context.Context, raw io.ReaderAt, size int64, text string,
 	if f, rest, ok := collectPlan(q); ok {
 		return runCollect(ctx, raw, size, f, rest, out)
 	}
+	if rest, ok := entriesPlan(q); ok {
+		return runEntries(ctx, raw, size, rest, out)
+	}
 	if name, f, rest, ok := keyedPlan(q); ok {
 		return runKeyed(ctx, raw, size, name, f, rest, out)
 	}
@@ -366,4 +369,91 @@ func printArray(ctx context.Context, raw io.ReaderAt, size int64, code *gojq.Cod
 		out.buf.WriteString("\n]\n")
 	}
 	return true, nil
+}
+
+// entriesPlan reports whether q is "to_entries" or "to_entries | rest"
+// (rest nil for none).
+func entriesPlan(q *gojq.Query) (rest *gojq.Query, ok bool) {
+	if q.Meta != nil || len(q.Imports) > 0 || len(q.FuncDefs) > 0 {
+		return nil, false
+	}
+	left := q
+	if q.Op == gojq.OpPipe {
+		if len(q.Patterns) > 0 {
+			return nil, false
+		}
+		left, rest = q.Left, q.Right
+	}
+	t := left.Term
+	if left.Op != 0 || t == nil || len(left.FuncDefs) > 0 || len(left.Patterns) > 0 || len(t.SuffixList) > 0 ||
+		t.Type != gojq.TermTypeFunc || t.Func.Name != "to_entries" || len(t.Func.Args) != 0 {
+		return nil, false
+	}
+	return rest, true
+}
+
+// runEntries runs "to_entries | rest" on a body that is one JSON array a
+// batch of elements at a time: the entries {key: i, value: .[i]} are
+// made as far as rest looks at them (not at all when it only counts
+// them), and without rest printed one at a time. It reports false, with
+// no error, when the body is not one array (an object's entries are in
+// key order: the whole path makes them).
+func runEntries(ctx context.Context, raw io.ReaderAt, size int64, rest *gojq.Query, out *jqOut) (bool, error) {
+	code, err := gojq.Compile(iterThen(nil))
+	if err != nil {
+		return false, nil
+	}
+	entry := func(i int, v any) any { return map[string]any{"key": i, "value": v} }
+	if rest == nil {
+		i := 0
+		ok, err := runBatches(ctx, raw, size, nil, needAll, code, func(v any) error {
+			b, err := gojq.Marshal(entry(i, v))
+			if err != nil {
+				return fmt.Errorf("jq: %w", err)
+			}
+			if i == 0 {
+				out.buf.WriteString("[\n  ")
+			} else {
+				out.buf.WriteString(",\n  ")
+			}
+			i++
+			indentAt(out, b, 1)
+			return out.stop()
+		})
+		if !ok || err != nil || out.over() {
+			return ok, err
+		}
+		if i == 0 {
+			out.buf.WriteString("[]\n")
+		} else {
+			out.buf.WriteString("\n]\n")
+		}
+		return true, nil
+	}
+	rcode, err := gojq.Compile(rest)
+	if err != nil {
+		return false, nil
+	}
+	accNeed := queryNeed(rest, needAll).elems()
+	elem := orType(accNeed.value("value"))
+	var acc []any
+	ok, err := runBatches(ctx, raw, size, nil, elem, code, func(v any) error {
+		if accNeed == nil {
+			acc = append(acc, nil) // only counted
+		} else {
+			acc = append(acc, entry(len(acc), v))
+		}
+		return nil
+	})
+	if !ok || err != nil {
+		return ok, err
+	}
+	if acc == nil {
+		acc = []any{}
+	}
+	err = runOne(ctx, rcode, acc, out)
+	if errors.Is(err, errOutputFull) {
+		err = nil
+	}
+	return true, err
 }

@@ -20,6 +20,9 @@ var keyedPrograms = []string{
 	"min_by(.ssid)", "max_by(.ssid)", "min_by(.enabled) | .id", "max_by(.id) | .ssid", "min_by(.x)", "max_by(.ssid) | keys",
 	"sort_by(error(\"boom\"))", "sort_by(if .id == 2500 then error(.) else .id end) | .[0]", "group_by(.ssid[0:1]) | length",
 	"sort_by(.ssid) | .[0] | .x.y", "sort_by(.auth.type) | .[-2:]", "min_by(empty)", "sort_by(empty) | .[0].id",
+	"to_entries", "to_entries | length", "to_entries | .[1]", "to_entries | map(.key)", "to_entries | map(.value.id) | add",
+	"to_entries[0]", "to_entries | .[0].value.ssid", "to_entries | map(select(.value.enabled)) | length", "to_entries | from_entries",
+	"to_entries | .[-1].key", "to_entries | map(type)", "to_entries | .", "to_entries | .[0] | keys", "to_entries | .a",
 	"sort_by(.ssid, .id) | .[0:3]", "sort_by(.ssid) | .[0] as $x | $x.id", "group_by(.ssid) | .[0] | .[1:]",
 }
 
@@ -30,7 +33,8 @@ var keyedBodies = []string{
 }
 
 // TestKeyedMatchesWhole: sort_by, group_by, unique_by, min_by and max_by
-// by a key give what gojq gives on the whole body, errors included.
+// by a key, and to_entries, give what gojq gives on the whole body,
+// errors included.
 func TestKeyedMatchesWhole(t *testing.T) {
 	for _, body := range keyedBodies {
 		for _, prog := range keyedPrograms {
@@ -65,7 +69,7 @@ func TestKeyedPlan(t *testing.T) {
 // does not when the key is the whole element.
 func TestKeyedRuns(t *testing.T) {
 	body := bigArray(3000)
-	for prog, want := range map[string]bool{"sort_by(.ssid) | .[0]": true, "group_by(.ssid)": true, "sort_by(.)": false, "min_by(.auth)": true, "max_by(tostring)": false} {
+	for prog, want := range map[string]bool{"sort_by(.ssid) | .[0]": true, "group_by(.ssid)": true, "sort_by(.)": false, "min_by(.auth)": true, "max_by(tostring)": false, "to_entries | length": true, "to_entries": true} {
 		q, _ := gojq.Parse(prog)
 		out := newJQOut("")
 		ok, err := runInBatches(context.Background(), strings.NewReader(body), int64(len(body)), prog, q, out)

@@ -400,6 +400,10 @@ func funcNeed(f *gojq.Func, out *need) *need {
 		return needType
 	case "length/0", "keys/0", "keys_unsorted/0":
 		return &need{shallow: true}
+	case "to_entries/0":
+		// [keys[] as $k | {key: $k, value: .[$k]}]: every key, and of
+		// each value what the entries' values need.
+		return &need{shallow: true, each: out.elems().value("value")}
 	case "has/1":
 		if k, ok := constString(a[0]); ok {
 			return &need{keys: map[string]*need{k: nil}}

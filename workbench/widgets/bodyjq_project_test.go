@@ -255,6 +255,9 @@ func TestProjectionNeeds(t *testing.T) {
 		"{a: .x, b: .y}":                    "{x:all y:all}",
 		`has("a")`:                          "{a:-}",
 		"1":                                 "-",
+		"to_entries | length":               "shallow",
+		"to_entries | map(.value.id)":       "shallow [*:{id:all}]",
+		"to_entries | map(.key)":            "shallow",
 	} {
 		if got := needString(prog); got != want {
 			t.Errorf("need(%s) = %s, want %s", prog, got, want)
