@@ -1,10 +1,12 @@
 package codegen
 
 import (
+	"bytes"
 	"net/url"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/mistbench/mistbench/collections"
@@ -46,7 +48,13 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	}
 	g := &goWriter{declared: map[string]bool{}}
 	g.imports = append(make([]string, 0, 12), "context", "fmt", "io", "log", "net/http", "os", "time")
-	var f strings.Builder // the body of run
+	f := goBufs.Get().(*bytes.Buffer) // the body of run, made once a snippet
+	defer func() {
+		if f.Cap() <= 64<<10 { // a huge body's buffer goes
+			goBufs.Put(f)
+		}
+	}()
+	f.Reset()
 	f.Grow(1024 + len(r.Body.Bytes)*11/10)
 
 	for _, s := range q.secrets {
@@ -88,7 +96,7 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 			f.WriteString("\tif err := mw.SetBoundary(" + GoString(q.boundary) + "); err != nil {\n\t\treturn err\n\t}\n")
 		}
 		for _, p := range q.parts {
-			g.multipartPart(&f, p)
+			g.multipartPart(f, p)
 		}
 		f.WriteString("\tif err := mw.Close(); err != nil {\n\t\treturn err\n\t}\n\n")
 		bodyArg = "&body"
@@ -107,8 +115,8 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 		g.use("net/http/cookiejar")
 		f.WriteString("\n\tjar, err " + g.assign("jar", "err") + " cookiejar.New(nil)\n" + goCheck)
 		f.WriteString("\tclient := &http.Client{Jar: jar}\n")
-		g.clientSettings(&f, q)
-		g.goLogin(&f, q.login)
+		g.clientSettings(f, q)
+		g.goLogin(f, q.login)
 	}
 	method, ok := goMethods[q.method]
 	if !ok {
@@ -141,16 +149,16 @@ func goHTTP(q *request, r *collections.Resolved) (string, error) {
 	if q.login == nil && (!q.follow || q.maxRedirects != 10 || q.insecure) {
 		clientVar = "client"
 		f.WriteString("\tclient := &http.Client{}\n")
-		g.clientSettings(&f, q)
+		g.clientSettings(f, q)
 	}
 	f.WriteString("\tresp, err := " + clientVar + ".Do(req)\n" + goCheck)
 	f.WriteString("\tdefer resp.Body.Close()\n\n")
 	f.WriteString("\tfmt.Println(resp.Status)\n\t_, err = io.Copy(os.Stdout, resp.Body)\n\treturn err\n}\n")
-	return g.finish(q, &f), nil
+	return g.finish(q, f), nil
 }
 
 // clientSettings writes the redirect and TLS settings of client.
-func (g *goWriter) clientSettings(f *strings.Builder, q *request) {
+func (g *goWriter) clientSettings(f *bytes.Buffer, q *request) {
 	switch {
 	case !q.follow:
 		f.WriteString("\tclient.CheckRedirect = func(*http.Request, []*http.Request) error {\n\t\treturn http.ErrUseLastResponse // do not follow redirects\n\t}\n")
@@ -170,7 +178,7 @@ func (g *goWriter) clientSettings(f *strings.Builder, q *request) {
 
 // goLogin writes the Mist login: POST the credentials as JSON, keep the
 // cookies in the client's jar.
-func (g *goWriter) goLogin(f *strings.Builder, l *login) {
+func (g *goWriter) goLogin(f *bytes.Buffer, l *login) {
 	g.use("encoding/json")
 	g.use("bytes")
 	f.WriteString("\t// Mist login session: log in, then send the session's cookies.\n")
@@ -187,18 +195,29 @@ func (g *goWriter) goLogin(f *strings.Builder, l *login) {
 }
 
 // finish writes the program around the body of run.
-func (g *goWriter) finish(q *request, f *strings.Builder) string {
-	var b strings.Builder
-	b.Grow(f.Len() + 512)
-	b.WriteString(q.preamble("//"))
-	b.WriteString("package main\n\nimport (\n")
+func (g *goWriter) finish(q *request, f *bytes.Buffer) string {
+	const head, main = "package main\n\nimport (\n", ")\n\nfunc main() {\n\tif err := run(); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc run() error {\n"
+	pre := q.preamble("//")
+	n := len(pre) + len(head) + len(main) + f.Len()
 	for _, imp := range g.imports {
-		b.WriteString("\t\"" + imp + "\"\n")
+		n += len(imp) + 4
 	}
-	b.WriteString(")\n\nfunc main() {\n\tif err := run(); err != nil {\n\t\tlog.Fatal(err)\n\t}\n}\n\nfunc run() error {\n")
-	b.WriteString(f.String())
+	var b strings.Builder
+	b.Grow(n)
+	b.WriteString(pre)
+	b.WriteString(head)
+	for _, imp := range g.imports {
+		b.WriteString("\t\"")
+		b.WriteString(imp)
+		b.WriteString("\"\n")
+	}
+	b.WriteString(main)
+	b.Write(f.Bytes())
 	return b.String()
 }
+
+// goBufs hold the body of run while a Go snippet is written.
+var goBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 const goCheck = "\tif err != nil {\n\t\treturn err\n\t}\n"
 
@@ -227,7 +246,7 @@ func (g *goWriter) assign(names ...string) string {
 	return op
 }
 
-func (g *goWriter) multipartPart(f *strings.Builder, p part) {
+func (g *goWriter) multipartPart(f *bytes.Buffer, p part) {
 	if p.file != "" {
 		f.WriteString("\tdata, err " + g.assign("data", "err") + " os.ReadFile(" + GoString(p.file) + ")\n" + goCheck)
 	}

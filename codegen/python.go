@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -101,18 +102,19 @@ func python(q *request, r *collections.Resolved) (string, error) {
 	}
 
 	var hdrs strings.Builder
-	seen := map[string]bool{}
 	var more []header
 	hdrs.WriteString("headers = {")
 	n := 0
-	for _, h := range q.headers {
-		k := strings.ToLower(h.name)
-		if seen[k] {
+	for i, h := range q.headers {
+		if slices.ContainsFunc(q.headers[:i], func(o header) bool { return strings.EqualFold(o.name, h.name) }) {
 			more = append(more, h)
 			continue
 		}
-		seen[k] = true
-		hdrs.WriteString("\n    " + PyStr(h.name) + ": " + w.headerExpr(h.value) + ",")
+		hdrs.WriteString("\n    ")
+		hdrs.WriteString(PyStr(h.name))
+		hdrs.WriteString(": ")
+		hdrs.WriteString(w.headerExpr(h.value))
+		hdrs.WriteByte(',')
 		n++
 	}
 	if n > 0 {

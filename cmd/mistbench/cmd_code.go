@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
-	"runtime/pprof"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -139,11 +138,6 @@ type codeResult struct {
 }
 
 func runCode(io streams, f *codeFlags, collPath, reqPath string) error {
-	if p := os.Getenv("TMP_CPUPROFILE"); p != "" {
-		pf, _ := os.Create(p)
-		pprof.StartCPUProfile(pf)
-		defer pprof.StopCPUProfile()
-	}
 	// A run is short-lived: collecting garbage less often saves a good
 	// part of its CPU time on a large collection (500 requests in all
 	// languages: about a third less), and the memory limit keeps a huge
@@ -389,7 +383,9 @@ func (g *codeGen) writeAll(io streams, jobs []codeJob) error {
 				if files > 0 {
 					out.WriteByte('\n')
 				}
-				out.WriteString("==> " + termsafe.Line(name) + " <==\n")
+				out.WriteString("==> ")
+				out.WriteString(termsafe.Line(name))
+				out.WriteString(" <==\n")
 				out.WriteString(res.snippets[k])
 				files++
 				continue
