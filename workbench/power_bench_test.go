@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/metrics"
+	"runtime/pprof"
 	"strconv"
 	"sync/atomic"
 	"testing"
@@ -193,6 +194,51 @@ func heapPeak(stop <-chan struct{}) <-chan uint64 {
 	return out
 }
 
+// heapProfileAt, when MISTBENCH_BENCH_HEAPPROF names a file, writes to it
+// the live heap (collected first) each time the heap's objects grow past
+// the last profile's live size by step MB above base, until stop: the
+// file holds the largest live heap seen, to tell what holds the peak.
+func heapProfileAt(b *testing.B, base uint64, stop <-chan struct{}) {
+	path := os.Getenv("MISTBENCH_BENCH_HEAPPROF")
+	if path == "" {
+		return
+	}
+	const step = 20 << 20
+	go func() {
+		s := []metrics.Sample{{Name: "/memory/classes/heap/objects:bytes"}}
+		next, best := base+step, uint64(0)
+		t := time.NewTicker(time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			metrics.Read(s)
+			if s[0].Value.Uint64() < next {
+				continue
+			}
+			runtime.GC()
+			metrics.Read(s)
+			live := s[0].Value.Uint64()
+			next = max(next, live+step)
+			if live <= best {
+				continue
+			}
+			best = live
+			f, err := os.Create(path)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			pprof.Lookup("heap").WriteTo(f, 0)
+			f.Close()
+			b.Logf("heap profile: %.0f MB live above the base", float64(live-base)/(1<<20))
+		}
+	}()
+}
+
 // BenchmarkPowerLargeBody opens a 50 MB minified JSON response in the
 // app and scrolls it. The sender hands over a response spooled to disk
 // as the engine leaves it (1 MB head in memory, the body in a file), so
@@ -285,6 +331,7 @@ func BenchmarkPowerLargeBody(b *testing.B) {
 		metrics.Read(s)
 		base := s[0].Value.Uint64()
 		peak := heapPeak(stop)
+		heapProfileAt(b, base, stop)
 		b.StartTimer()
 
 		t0 := time.Now()
