@@ -59,6 +59,25 @@ func LooksSecret(name string) bool {
 	return n == "auth" || n == "authorization" || n == "key" || n == "pass" || n == "psk"
 }
 
+// VariableName makes a variable name of a header, key or field name, for
+// a credential moved into a secret variable: X-Api-Key becomes x_api_key.
+func VariableName(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0:
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" {
+		return "secret"
+	}
+	return out
+}
+
 // UniqueNames renames items whose names repeat within a folder
 // (case-insensitively, as the store requires) by appending " (2)", " (3)"...;
 // importers call it because other formats allow duplicates. It returns how

@@ -127,15 +127,33 @@ var credentialHeaders = map[string]bool{
 	"x-api-key": true, "x-auth-token": true, "api-key": true, "apikey": true, "x-access-token": true,
 }
 
-// literal reports whether v is a non-empty value with no {{variable}}.
-func literal(v string) bool {
+// CredentialHeader reports whether a header carries a credential by
+// definition (Authorization, Cookie, X-Api-Key...), whatever its value.
+// The save check, the importers, the workbench and the history all ask
+// this one list.
+func CredentialHeader(name string) bool {
+	return credentialHeaders[strings.ToLower(strings.TrimSpace(name))]
+}
+
+// LiteralCredential reports whether v, the value of a credential field,
+// holds the credential written out: not empty, no {{variable}}, not a
+// scheme alone ("Bearer"), and not a placeholder generators write in its
+// place ("<token>", "<API Key>"), which is no secret to protect.
+func LiteralCredential(v string) bool {
 	v = strings.TrimSpace(v)
 	if v == "" || strings.Contains(v, "{{") {
 		return false
 	}
-	// "Token " or "Bearer " alone is a scheme without a credential.
-	f := strings.Fields(v)
-	return !(len(f) == 1 && (strings.EqualFold(f[0], "token") || strings.EqualFold(f[0], "bearer") || strings.EqualFold(f[0], "basic")))
+	if scheme, rest, ok := strings.Cut(v, " "); ok && isScheme(scheme) {
+		v = strings.TrimSpace(rest) // "Bearer <token>"
+	} else if isScheme(v) {
+		return false
+	}
+	return !(strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") && !strings.ContainsAny(v[1:len(v)-1], "<>"))
+}
+
+func isScheme(s string) bool {
+	return strings.EqualFold(s, "token") || strings.EqualFold(s, "bearer") || strings.EqualFold(s, "basic")
 }
 
 // LiteralSecrets lists the places where the collection holds a credential
@@ -146,29 +164,29 @@ func (c *Collection) LiteralSecrets() []string {
 	checkAuth := func(where string, a Auth) {
 		switch a.Type {
 		case AuthMistToken, AuthBearer:
-			if literal(a.Token) {
+			if LiteralCredential(a.Token) {
 				out = append(out, where+": auth token is written literally")
 			}
 		case AuthBasic, AuthMistLogin:
-			if literal(a.Password) {
+			if LiteralCredential(a.Password) {
 				out = append(out, where+": auth password is written literally")
 			}
 		case AuthAPIKey:
-			if literal(a.Value) {
+			if LiteralCredential(a.Value) {
 				out = append(out, where+": API key value is written literally")
 			}
 		}
 	}
 	checkHeaders := func(where string, hs []Param) {
 		for _, h := range hs {
-			if credentialHeaders[strings.ToLower(h.Key)] && literal(h.Value) {
+			if CredentialHeader(h.Key) && LiteralCredential(h.Value) {
 				out = append(out, fmt.Sprintf("%s: header %s holds a literal credential", where, h.Key))
 			}
 		}
 	}
 	checkVars := func(where string, vs []Variable) {
 		for _, v := range vs {
-			if !v.Secret && LooksSecret(v.Key) && literal(v.Value) {
+			if !v.Secret && LooksSecret(v.Key) && LiteralCredential(v.Value) {
 				out = append(out, fmt.Sprintf("%s: variable %s looks like a credential but is not secret", where, v.Key))
 			}
 		}

@@ -64,7 +64,7 @@ func (k *kvTable) reload() {
 // maskedValue hides a credential written literally (a header such as
 // Authorization with no {{variable}}) until the row is edited.
 func maskedValue(key, value string) string {
-	if value != "" && !strings.Contains(value, "{{") && (collections.LooksSecret(key) || credentialHeader(key)) {
+	if value != "" && !strings.Contains(value, "{{") && (collections.LooksSecret(key) || collections.CredentialHeader(key)) {
 		return "[yellow]••••••••[-]"
 	}
 	return HighlightURL(value, nil)
@@ -237,13 +237,4 @@ func completeHeaderValue(key, prefix string) []string {
 		return completeFrom(contentTypes, prefix)
 	}
 	return nil
-}
-
-// credentialHeader says whether a header carries a credential by definition.
-func credentialHeader(name string) bool {
-	switch strings.ToLower(name) {
-	case "authorization", "proxy-authorization", "cookie", "x-csrftoken", "x-api-key", "x-auth-token", "api-key", "apikey", "x-access-token":
-		return true
-	}
-	return false
 }

@@ -94,7 +94,7 @@ func (w *Workbench) keepPastedSecrets(req *collections.Request) ([]string, error
 	// other; other credential headers keep their place with a reference.
 	headers := req.Headers[:0:0]
 	for _, h := range req.Headers {
-		if h.Disabled || !literalCredential(h.Value) || !credentialHeader(h.Key) && !collections.LooksSecret(h.Key) {
+		if h.Disabled || !collections.LiteralCredential(h.Value) || !collections.CredentialHeader(h.Key) && !collections.LooksSecret(h.Key) {
 			headers = append(headers, h)
 			continue
 		}
@@ -102,7 +102,7 @@ func (w *Workbench) keepPastedSecrets(req *collections.Request) ([]string, error
 			req.Auth = collections.Auth{Type: collections.AuthAPIKey, Key: h.Key, Value: h.Value, In: "header"}
 			continue
 		}
-		ref, err := keep(h.Key+" header", identifier(h.Key), h.Value)
+		ref, err := keep(h.Key+" header", collections.VariableName(h.Key), h.Value)
 		if err != nil {
 			return nil, err
 		}
@@ -125,7 +125,7 @@ func (w *Workbench) keepPastedSecrets(req *collections.Request) ([]string, error
 	var err error
 	switch a.Type {
 	case collections.AuthMistToken, collections.AuthBearer:
-		if literalCredential(a.Token) {
+		if collections.LiteralCredential(a.Token) {
 			fallback := "token"
 			if a.Type == collections.AuthMistToken {
 				fallback = "apitoken"
@@ -133,12 +133,12 @@ func (w *Workbench) keepPastedSecrets(req *collections.Request) ([]string, error
 			a.Token, err = keep("token", base(fallback, func(x collections.Auth) string { return x.Token }), a.Token)
 		}
 	case collections.AuthBasic:
-		if literalCredential(a.Password) {
+		if collections.LiteralCredential(a.Password) {
 			a.Password, err = keep("password", base("password", func(x collections.Auth) string { return x.Password }), a.Password)
 		}
 	case collections.AuthAPIKey:
-		if literalCredential(a.Value) {
-			a.Value, err = keep("API key "+a.Key, base(identifier(a.Key), func(x collections.Auth) string {
+		if collections.LiteralCredential(a.Value) {
+			a.Value, err = keep("API key "+a.Key, base(collections.VariableName(a.Key), func(x collections.Auth) string {
 				if !strings.EqualFold(x.Key, a.Key) {
 					return ""
 				}
@@ -218,17 +218,6 @@ func (s *Session) varValue(name string) (string, bool) {
 	return v.Value, v.Value != ""
 }
 
-// literalCredential: a value with no {{variable}} that is more than a
-// scheme ("Token", "Bearer").
-func literalCredential(v string) bool {
-	v = strings.TrimSpace(v)
-	if v == "" || strings.Contains(v, "{{") {
-		return false
-	}
-	f := strings.Fields(v)
-	return !(len(f) == 1 && (strings.EqualFold(f[0], "token") || strings.EqualFold(f[0], "bearer") || strings.EqualFold(f[0], "basic")))
-}
-
 // apiKeyHeader says whether a credential header is an API key (what the
 // apikey auth type sends), not a session (Cookie, CSRF) or Authorization.
 func apiKeyHeader(name string) bool {
@@ -251,22 +240,4 @@ func refName(expr string) string {
 		return ""
 	}
 	return n
-}
-
-// identifier makes a variable name of a header name: X-Api-Key → x_api_key.
-func identifier(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0:
-			b.WriteByte('_')
-		}
-	}
-	out := strings.Trim(b.String(), "_")
-	if out == "" {
-		return "secret"
-	}
-	return out
 }

@@ -453,31 +453,31 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	fixAuth := func(where string, a *collections.Auth) {
 		switch a.Type {
 		case collections.AuthMistToken:
-			if isLiteral(a.Token) {
+			if collections.LiteralCredential(a.Token) {
 				a.Token = "{{" + varFor("apitoken", a.Token) + "}}"
 				rep.Convert("secret", "%s: the literal API token became the secret variable {{apitoken}}", where)
 			}
 		case collections.AuthBearer:
-			if isLiteral(a.Token) {
+			if collections.LiteralCredential(a.Token) {
 				a.Token = "{{" + varFor("bearerToken", a.Token) + "}}"
 				rep.Convert("secret", "%s: the literal bearer token became a secret variable", where)
 			}
 		case collections.AuthBasic, collections.AuthMistLogin:
-			if isLiteral(a.Password) {
+			if collections.LiteralCredential(a.Password) {
 				a.Password = "{{" + varFor("password", a.Password) + "}}"
 				rep.Convert("secret", "%s: the literal password became a secret variable", where)
 			}
 		case collections.AuthAPIKey:
-			if isLiteral(a.Value) {
-				a.Value = "{{" + varFor(identifier(a.Key), a.Value) + "}}"
+			if collections.LiteralCredential(a.Value) {
+				a.Value = "{{" + varFor(collections.VariableName(a.Key), a.Value) + "}}"
 				rep.Convert("secret", "%s: the literal API key became a secret variable", where)
 			}
 		}
 	}
 	fixHeaders := func(where string, hs []collections.Param) {
 		for i := range hs {
-			if credentialHeader(hs[i].Key) && isLiteral(hs[i].Value) {
-				name := varFor(identifier(hs[i].Key), hs[i].Value)
+			if collections.CredentialHeader(hs[i].Key) && collections.LiteralCredential(hs[i].Value) {
+				name := varFor(collections.VariableName(hs[i].Key), hs[i].Value)
 				hs[i].Value = "{{" + name + "}}"
 				rep.Convert("secret", "%s: the literal %s header became the secret variable {{%s}}", where, hs[i].Key, name)
 			}
@@ -498,25 +498,25 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 				return
 			}
 			b.Text, _ = replaceJSONMembers(b.Text, func(key, value string) (string, bool) {
-				if !collections.LooksSecret(key) || !isLiteral(value) {
+				if !collections.LooksSecret(key) || !collections.LiteralCredential(value) {
 					return "", false
 				}
-				name := varFor(identifier(key), value)
+				name := varFor(collections.VariableName(key), value)
 				rep.Convert("secret", "%s: the body's literal %q became the secret variable {{%s}}", where, key, name)
 				return "{{" + name + "}}", true
 			})
 		case collections.BodyForm:
 			for i := range b.Form {
-				if collections.LooksSecret(b.Form[i].Key) && isLiteral(b.Form[i].Value) {
-					name := varFor(identifier(b.Form[i].Key), b.Form[i].Value)
+				if collections.LooksSecret(b.Form[i].Key) && collections.LiteralCredential(b.Form[i].Value) {
+					name := varFor(collections.VariableName(b.Form[i].Key), b.Form[i].Value)
 					b.Form[i].Value = "{{" + name + "}}"
 					rep.Convert("secret", "%s: the form field %s became the secret variable {{%s}}", where, b.Form[i].Key, name)
 				}
 			}
 		case collections.BodyMultipart:
 			for i := range b.Parts {
-				if p := &b.Parts[i]; p.File == "" && collections.LooksSecret(p.Name) && isLiteral(p.Value) {
-					name := varFor(identifier(p.Name), p.Value)
+				if p := &b.Parts[i]; p.File == "" && collections.LooksSecret(p.Name) && collections.LiteralCredential(p.Value) {
+					name := varFor(collections.VariableName(p.Name), p.Value)
 					p.Value = "{{" + name + "}}"
 					rep.Convert("secret", "%s: the form part %s became the secret variable {{%s}}", where, p.Name, name)
 				}
@@ -540,7 +540,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 				for i := range it.Examples {
 					// Recorded responses may set session cookies.
 					for j := range it.Examples[i].Headers {
-						if h := &it.Examples[i].Headers[j]; strings.EqualFold(h.Key, "Set-Cookie") && isLiteral(h.Value) {
+						if h := &it.Examples[i].Headers[j]; strings.EqualFold(h.Key, "Set-Cookie") && collections.LiteralCredential(h.Value) {
 							h.Value = "(removed by the import: a session cookie)"
 							rep.Convert("secret", "request %s%s: example %q: Set-Cookie value removed", prefix, it.Name, it.Examples[i].Name)
 						}
@@ -553,7 +553,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	// Non-secret variables named like credentials hold values: make them secret.
 	for i := range c.Variables {
 		v := &c.Variables[i]
-		if !v.Secret && collections.LooksSecret(v.Key) && isLiteral(v.Value) {
+		if !v.Secret && collections.LooksSecret(v.Key) && collections.LiteralCredential(v.Value) {
 			v.Secret = true
 			rep.Secret("", v.Key, v.Value)
 			v.Value = ""
@@ -563,7 +563,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 	for _, e := range c.Environments {
 		for i := range e.Variables {
 			v := &e.Variables[i]
-			if !v.Secret && collections.LooksSecret(v.Key) && isLiteral(v.Value) {
+			if !v.Secret && collections.LooksSecret(v.Key) && collections.LiteralCredential(v.Value) {
 				v.Secret = true
 				rep.Secret(e.Name, v.Key, v.Value)
 				v.Value = ""
@@ -665,44 +665,6 @@ func replaceJSONMembers(text string, repl func(key, value string) (string, bool)
 	}
 	b.WriteString(text[last:])
 	return b.String(), len(spans)
-}
-
-var credentialHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "x-csrftoken": true,
-	"x-api-key": true, "x-auth-token": true, "api-key": true, "apikey": true, "x-access-token": true,
-}
-
-func credentialHeader(name string) bool { return credentialHeaders[strings.ToLower(name)] }
-
-// isLiteral: a non-empty value that is not only {{variables}} and a scheme.
-func isLiteral(v string) bool {
-	v = strings.TrimSpace(v)
-	if v == "" || strings.Contains(v, "{{") {
-		return false
-	}
-	// "<string>", "<password>": placeholders generators write, not values.
-	if strings.HasPrefix(v, "<") && strings.HasSuffix(v, ">") && !strings.ContainsAny(v[1:len(v)-1], "<>") {
-		return false
-	}
-	f := strings.Fields(v)
-	return !(len(f) == 1 && (strings.EqualFold(f[0], "token") || strings.EqualFold(f[0], "bearer") || strings.EqualFold(f[0], "basic")))
-}
-
-func identifier(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
-			b.WriteRune(r)
-		case b.Len() > 0:
-			b.WriteByte('_')
-		}
-	}
-	out := strings.Trim(b.String(), "_")
-	if out == "" {
-		return "secret"
-	}
-	return out
 }
 
 func newExportCmd(io streams) *cobra.Command {

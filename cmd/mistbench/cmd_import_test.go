@@ -100,6 +100,37 @@ func TestImportPostmanSecretsGoToTheStore(t *testing.T) {
 	}
 }
 
+// Generated collections (openapi-to-postmanv2, API portals) write
+// placeholders such as <token> where a credential goes: nothing secret,
+// so the import keeps them and saves, and a later save does too.
+func TestImportKeepsCredentialPlaceholders(t *testing.T) {
+	t.Setenv("MISTBENCH_HOME", t.TempDir())
+	src := filepath.Join(t.TempDir(), "ph.postman_collection.json")
+	doc := `{"info": {"name": "ph", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+	 "item": [{"name": "r", "request": {"method": "GET", "url": "https://x.example/a",
+	   "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "<token>", "type": "string"}]},
+	   "header": [{"key": "X-Api-Key", "value": "<API Key>"}, {"key": "Authorization", "value": "Bearer <token>"}]}}]}`
+	if err := os.WriteFile(src, []byte(doc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "ph")
+	if code, _, errs := runIn(t, "", "import", "postman", src, "-o", dir); code != 0 {
+		t.Fatalf("import: %d %s", code, errs)
+	}
+	c, err := collections.Load(dir)
+	if err != nil || len(c.Problems) > 0 {
+		t.Fatalf("load: %v %v", err, c.Problems)
+	}
+	var r *collections.Request
+	c.Walk(func(_ []*collections.Folder, x *collections.Request) { r = x })
+	if r == nil || r.Auth.Token != "<token>" || len(r.Headers) != 2 || r.Headers[0].Value != "<API Key>" {
+		t.Fatalf("request: %+v", r)
+	}
+	if err := c.Save(collections.SaveOptions{}); err != nil {
+		t.Fatalf("save: %v", err)
+	}
+}
+
 func TestImportRefusesNonEmptyDir(t *testing.T) {
 	t.Setenv("MISTBENCH_HOME", t.TempDir())
 	dir := t.TempDir()

@@ -26,17 +26,12 @@ type Meta struct {
 	BodyLimit int
 }
 
-// credentialHeaders are redacted whatever their value.
-var credentialHeaders = map[string]bool{
-	"authorization": true, "proxy-authorization": true, "cookie": true, "set-cookie": true,
-	"x-csrftoken": true, "x-api-key": true, "x-auth-token": true, "api-key": true, "apikey": true,
-	"x-access-token": true,
-}
-
-// CredentialHeader reports whether a header's value is always redacted.
+// CredentialHeader reports whether a header's value is always redacted:
+// the headers that carry credentials by definition, Set-Cookie, and names
+// that look like credentials.
 func CredentialHeader(name string) bool {
 	n := strings.ToLower(strings.TrimSpace(name))
-	return credentialHeaders[n] || collections.LooksSecret(n)
+	return collections.CredentialHeader(n) || n == "set-cookie" || collections.LooksSecret(n)
 }
 
 // Record builds the redacted entry for one exchange. resp and err may be
