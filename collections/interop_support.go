@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"unicode"
 )
 
 // Helpers shared by the importers (postman, openapi, curl, har). They live
@@ -51,12 +52,50 @@ func LooksSecret(name string) bool {
 		return false
 	}
 	n = strings.NewReplacer("_", "", "-", "", ".", "", " ", "").Replace(n)
+	// What describes a credential is not one: passphraseLabel,
+	// authButtonPassphrase, token_url, password_policy, token_type,
+	// secret_expires_in.
+	for _, w := range uiTextWords {
+		if strings.Contains(n, w) {
+			return false
+		}
+	}
+	for _, w := range aboutSecretSuffixes {
+		if strings.HasSuffix(n, w) && len(n) > len(w) {
+			return false
+		}
+	}
 	for _, w := range []string{"token", "password", "passwd", "passphrase", "secret", "apikey", "credential", "privatekey", "pwd", "cookie", "sessionid", "csrf"} {
 		if strings.Contains(n, w) {
 			return true
 		}
 	}
 	return n == "auth" || n == "authorization" || n == "key" || n == "pass" || n == "psk"
+}
+
+// SecretField reports whether a body or form field holds a credential to
+// move out of the collection: its name looks like one and its value is a
+// credential written out. Under the generic names (auth, key, pass) a
+// short plain word is a setting ("auth": "none", "key": "psk"), not one.
+func SecretField(name, value string) bool {
+	if !LooksSecret(name) || !LiteralCredential(value) {
+		return false
+	}
+	switch strings.ToLower(name) {
+	case "auth", "key", "pass":
+		if len(value) < 8 && strings.IndexFunc(value, func(r rune) bool { return !unicode.IsLetter(r) }) < 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// uiTextWords in a name make it the text of a form, not a value.
+var uiTextWords = []string{"label", "button", "title", "placeholder", "message", "hint", "prompt", "description"}
+
+var aboutSecretSuffixes = []string{
+	"text", "error", "cancel", "submit", "url", "uri", "endpoint", "type", "policy", "expires", "expiry", "expiresin", "expiration",
+	"ttl", "lifetime", "length", "minlength", "maxlength", "enabled", "required", "format", "mode", "count",
 }
 
 // VariableName makes a variable name of a header, key or field name, for

@@ -498,7 +498,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 				return
 			}
 			b.Text, _ = replaceJSONMembers(b.Text, func(key, value string) (string, bool) {
-				if !collections.LooksSecret(key) || !collections.LiteralCredential(value) {
+				if !collections.SecretField(key, value) {
 					return "", false
 				}
 				name := varFor(collections.VariableName(key), value)
@@ -507,7 +507,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 			})
 		case collections.BodyForm:
 			for i := range b.Form {
-				if collections.LooksSecret(b.Form[i].Key) && collections.LiteralCredential(b.Form[i].Value) {
+				if collections.SecretField(b.Form[i].Key, b.Form[i].Value) {
 					name := varFor(collections.VariableName(b.Form[i].Key), b.Form[i].Value)
 					b.Form[i].Value = "{{" + name + "}}"
 					rep.Convert("secret", "%s: the form field %s became the secret variable {{%s}}", where, b.Form[i].Key, name)
@@ -515,7 +515,7 @@ func moveLiteralSecrets(c *collections.Collection, rep *collections.ImportReport
 			}
 		case collections.BodyMultipart:
 			for i := range b.Parts {
-				if p := &b.Parts[i]; p.File == "" && collections.LooksSecret(p.Name) && collections.LiteralCredential(p.Value) {
+				if p := &b.Parts[i]; p.File == "" && collections.SecretField(p.Name, p.Value) {
 					name := varFor(collections.VariableName(p.Name), p.Value)
 					p.Value = "{{" + name + "}}"
 					rep.Convert("secret", "%s: the form part %s became the secret variable {{%s}}", where, p.Name, name)
