@@ -103,6 +103,15 @@ func (v *BodyView) setFiltered(res *jqResult) {
 	}
 }
 
+// holdShown keeps the jq result on screen (if any) readable until the
+// returned release, for a copy or a save that outlives a filter change.
+func (v *BodyView) holdShown() (release func()) {
+	if v.filtered == nil {
+		return func() {}
+	}
+	return v.result.hold()
+}
+
 // dropResult removes the jq result shown (its file, if on disk).
 func (v *BodyView) dropResult() {
 	v.result.discard()
@@ -346,7 +355,9 @@ func (v *BodyView) Copy() {
 	}
 	v.message = "copying…"
 	ctx := v.ctx
+	release := v.holdShown()
 	go func() {
+		defer release()
 		b, err := d.readRange(nil, 0, d.size)
 		v.post(func() {
 			if ctx.Err() == nil {
@@ -373,7 +384,9 @@ func (v *BodyView) saveAsync(path string) {
 		raw, size = d.r, d.size
 	}
 	v.message, v.msgErr = "saving…", false
+	release := v.holdShown()
 	go func() {
+		defer release()
 		err := SaveBody(raw, size, path)
 		v.post(func() {
 			if ctx.Err() != nil {

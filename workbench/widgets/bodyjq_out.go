@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sync"
 	"sync/atomic"
 )
 
@@ -126,6 +127,29 @@ type jqResult struct {
 	data []byte
 	file *os.File
 	size int64
+
+	mu        sync.Mutex
+	readers   int  // copies and saves still reading the file
+	discarded bool // closed when the last reader is done
+}
+
+// hold keeps the result's file open for a copy or a save that reads it
+// in the background, even if the filter changes meanwhile; release when
+// done. A nil result holds nothing.
+func (r *jqResult) hold() (release func()) {
+	if r == nil || r.file == nil {
+		return func() {}
+	}
+	r.mu.Lock()
+	r.readers++
+	r.mu.Unlock()
+	return func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if r.readers--; r.readers == 0 && r.discarded {
+			r.file.Close()
+		}
+	}
 }
 
 // readerAt reads the result; safe for concurrent use.
@@ -156,10 +180,19 @@ func (r *jqResult) bytes() ([]byte, error) {
 	return b, nil
 }
 
-// discard closes and removes the result's file.
+// discard removes the result's file, and closes it unless a copy or a
+// save still reads it (the last one closes it).
 func (r *jqResult) discard() {
-	if r != nil && r.file != nil {
-		r.file.Close()
-		os.Remove(r.file.Name())
+	if r == nil || r.file == nil {
+		return
+	}
+	os.Remove(r.file.Name())
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if !r.discarded {
+		r.discarded = true
+		if r.readers == 0 {
+			r.file.Close()
+		}
 	}
 }

@@ -197,3 +197,33 @@ func TestBodyViewKeysWhileJQWrites(t *testing.T) {
 		t.Errorf("JQResult() = %q, %v after the run", file, ok)
 	}
 }
+
+// A copy or a save still reading a result on disk finishes it after the
+// filter changed: discard removes the file at once but closes it only
+// when the last reader lets go.
+func TestJQResultOutlivesDiscardWhileHeld(t *testing.T) {
+	f, err := os.CreateTemp(t.TempDir(), "jq-*")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const text = "[1, 2, 3]\n"
+	if _, err := f.WriteString(text); err != nil {
+		t.Fatal(err)
+	}
+	r := &jqResult{file: f, size: int64(len(text))}
+	release := r.hold()
+	r.discard()
+	if _, err := os.Stat(f.Name()); !os.IsNotExist(err) {
+		t.Errorf("the file is still there after discard: %v", err)
+	}
+	b := make([]byte, len(text))
+	if _, err := r.readerAt().ReadAt(b, 0); err != nil || string(b) != text {
+		t.Fatalf("read while held after discard: %q, %v", b, err)
+	}
+	release()
+	if _, err := r.readerAt().ReadAt(b, 0); err == nil {
+		t.Error("the file is still open after the last release")
+	}
+	r.discard() // twice: nothing more happens
+	(*jqResult)(nil).hold()()
+}
