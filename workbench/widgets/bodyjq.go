@@ -25,7 +25,7 @@ func (v *BodyView) setFilter(text string) {
 	if f.cancel != nil {
 		f.cancel()
 	}
-	f.text, f.err = text, ""
+	f.text, f.err, f.asking = text, "", false
 	if strings.TrimSpace(text) == "" {
 		f.running = false
 		v.dropParsed() // the decoded body can be hundreds of MB: let it go
@@ -37,6 +37,13 @@ func (v *BodyView) setFilter(text string) {
 		// times the body's size: it goes as soon as a program does not
 		// read it, rather than live beside what this one decodes.
 		v.dropParsed()
+	} else if v.WholeDecodeAsk > 0 && v.rawSize >= v.WholeDecodeAsk && !f.wholeOK {
+		// Typing must not grow memory past a few times the body: a
+		// prefix such as "sort" of "sort_by(.ssid)" would decode every
+		// value. Such a program runs when Enter says so.
+		f.running, f.asking = false, true
+		f.err = fmt.Sprintf("this program needs all %s decoded (about 3x that in memory): Enter runs it", FormatSize(v.rawSize))
+		return
 	}
 	pb := v.parsedBody()
 	ctx, cancel := context.WithCancel(v.ctx)

@@ -227,3 +227,65 @@ func TestJQResultOutlivesDiscardWhileHeld(t *testing.T) {
 	r.discard() // twice: nothing more happens
 	(*jqResult)(nil).hold()()
 }
+
+// On a large body, a program that decodes every value waits for Enter:
+// typing "sort_by(.ssid)" passes through "sort", which would otherwise
+// decode the whole body as a prefix.
+func TestBodyViewAsksBeforeWholeDecode(t *testing.T) {
+	path, _ := writeJSONLines(t, t.TempDir(), 256<<10)
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	fi, _ := f.Stat()
+	v, l := newBody(t)
+	v.TmpDir = t.TempDir()
+	v.WholeDecodeAsk = 128 << 10
+	v.SetBody(f, fi.Size(), "application/json")
+
+	typeText(v, "|")
+	typeText(v, "sort")
+	text, running, msg := v.Filtering()
+	if text != "sort" || running || !strings.Contains(msg, "Enter runs it") {
+		t.Fatalf("typed sort: %q running=%v %q", text, running, msg)
+	}
+	if _, _, ok := v.JQResult(); ok {
+		t.Fatal("a result before Enter")
+	}
+	if v.parsed != nil && v.parsed.values != nil {
+		t.Fatal("the body was decoded before Enter")
+	}
+	press(v, tcell.KeyEnter)
+	l.runUntil(t, "sort after Enter", func() bool { f, running, _ := v.Filtering(); return f == "sort" && !running })
+	if _, _, msg := v.Filtering(); msg != "" {
+		t.Fatalf("sort after Enter: %s", msg)
+	}
+	if _, _, ok := v.JQResult(); !ok {
+		t.Fatal("no result after Enter")
+	}
+	// A program that reads only part of each value runs as it is typed.
+	typeText(v, "|")
+	press(v, tcell.KeyCtrlU)
+	typeText(v, ".[1].ssid")
+	l.runUntil(t, ".[1].ssid", func() bool { f, running, _ := v.Filtering(); return f == ".[1].ssid" && !running })
+	if _, data, ok := v.JQResult(); !ok || string(data) != "\"wlan-1\"\n" {
+		t.Fatalf(".[1].ssid gave %q", data)
+	}
+	press(v, tcell.KeyEscape)
+	// Another body asks again; a small one never does.
+	v.SetBody(f, fi.Size(), "application/json")
+	typeText(v, "|")
+	typeText(v, "tostring")
+	if _, _, msg := v.Filtering(); !strings.Contains(msg, "Enter runs it") {
+		t.Fatalf("another body did not ask: %q", msg)
+	}
+	press(v, tcell.KeyEscape)
+	v.SetText([]byte(`[3, 1, 2]`), "application/json")
+	typeText(v, "|")
+	typeText(v, "sort")
+	l.runUntil(t, "sort on a small body", func() bool { f, running, _ := v.Filtering(); return f == "sort" && !running })
+	if _, data, ok := v.JQResult(); !ok || !strings.Contains(string(data), "1,\n  2,\n  3") {
+		t.Fatalf("sort on a small body gave %q", data)
+	}
+}

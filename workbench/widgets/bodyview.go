@@ -26,6 +26,12 @@ const DefaultHighlightLimit = 1 << 20
 // DefaultCopyLimit is the largest text BodyView copies.
 const DefaultCopyLimit = 16 << 20
 
+// DefaultWholeDecodeAsk is the body size from which a jq program that
+// must decode every value (sort, tostring, variables...) waits for Enter
+// instead of running as it is typed: decoded into Go values a body takes
+// about three times its size, which on a body this large is worth a yes.
+const DefaultWholeDecodeAsk = 16 << 20
+
 // headSample is how much of a body is read up front to sniff its type.
 const headSample = 8 << 10
 
@@ -69,6 +75,10 @@ type BodyView struct {
 	CopyLimit int64
 	// SaveName is offered as the file name when saving (w).
 	SaveName string
+	// WholeDecodeAsk: on a body at least this large, a jq program that
+	// decodes every value runs on Enter, not as it is typed (0: never
+	// asks).
+	WholeDecodeAsk int64
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -130,6 +140,8 @@ type filterState struct {
 	gen     int
 	timer   *time.Timer
 	cancel  context.CancelFunc
+	asking  bool // text needs the whole body decoded: Enter runs it
+	wholeOK bool // Enter said yes, for this body
 }
 
 // NewBodyView returns an empty body view. post must run a function on the
@@ -141,6 +153,7 @@ func NewBodyView(post func(func())) *BodyView {
 		Debounce:       150 * time.Millisecond,
 		HighlightLimit: DefaultHighlightLimit,
 		CopyLimit:      DefaultCopyLimit,
+		WholeDecodeAsk: DefaultWholeDecodeAsk,
 		SaveName:       "body",
 	}
 	v.prompt = tview.NewInputField().
@@ -791,6 +804,9 @@ func (v *BodyView) promptDone(key tcell.Key) {
 		v.runSearch(v.searchPrev)
 	case mode == promptFilter && key == tcell.KeyEscape:
 		v.setFilter("")
+	case mode == promptFilter && key == tcell.KeyEnter && v.filter.asking && v.filter.text == text:
+		v.filter.wholeOK = true
+		v.setFilter(text)
 	case mode == promptSave && key == tcell.KeyEnter && strings.TrimSpace(text) != "":
 		v.saveAsync(strings.TrimSpace(text))
 	}

@@ -31,9 +31,11 @@
 // Keys are the data table DefaultBodyKeys (for the help overlay): j/k, g/G,
 // PgUp/PgDn, h/l, / n N search (as you type on small bodies), | jq filter
 // (live, debounced, cancelled by the next key, errors on the status line,
-// object keys suggested as a path is typed), y copy, w save. jq programs
-// of the form ".[] | f" or ".results[] | f" stream the array a batch at a
-// time; any other program decodes the body once (about 7x its size). A jq
+// object keys suggested as a path is typed), y copy, w save. A jq program
+// decodes only what it can observe (programNeed): ".[] | f", "map(f)",
+// "sort_by(f)" and the like run on batches of the array, decoded only as
+// far as f looks; a program that needs every value decoded (about 3x the
+// body) runs on Enter on a body from WholeDecodeAsk (16 MB) up. A jq
 // result over 1 MB is written to a temporary file (TmpDir) as it is
 // produced, cut at 1 GB, and shown, searched, copied (y), saved (w) and
 // paged (JQResult) from there like a large body; the file goes when the
