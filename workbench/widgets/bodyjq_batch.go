@@ -115,14 +115,20 @@ func runCollect(ctx context.Context, raw io.ReaderAt, size int64, f, rest *gojq.
 	if !ok || err != nil {
 		return ok, err
 	}
+	return true, runOnCollected(ctx, rcode, acc, out)
+}
+
+// runOnCollected runs the rest of a program on the array its batches
+// collected (empty, not null, when there were none); a full output is no
+// error.
+func runOnCollected(ctx context.Context, rest *gojq.Code, acc []any, out *jqOut) error {
 	if acc == nil {
 		acc = []any{}
 	}
-	err = runOne(ctx, rcode, acc, out)
-	if errors.Is(err, errOutputFull) {
-		err = nil
+	if err := runOne(ctx, rest, acc, out); !errors.Is(err, errOutputFull) {
+		return err
 	}
-	return true, err
+	return nil
 }
 
 // printValue appends v pretty-printed to out.
@@ -448,12 +454,5 @@ func runEntries(ctx context.Context, raw io.ReaderAt, size int64, rest *gojq.Que
 	if !ok || err != nil {
 		return ok, err
 	}
-	if acc == nil {
-		acc = []any{}
-	}
-	err = runOne(ctx, rcode, acc, out)
-	if errors.Is(err, errOutputFull) {
-		err = nil
-	}
-	return true, err
+	return true, runOnCollected(ctx, rcode, acc, out)
 }
