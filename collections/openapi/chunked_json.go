@@ -6,7 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strings"
+	"slices"
 
 	yaml "go.yaml.in/yaml/v4"
 )
@@ -63,29 +63,21 @@ func (j *jsonSplitter) members(under []string, seen map[string]bool) error {
 		if j.stopped {
 			return errNotChunkable
 		}
-		tok, err := j.dec.Token()
+		key, err := nextKey(j.dec, seen)
 		if err != nil {
-			return fmt.Errorf("%w: %w", errNotChunkable, err)
+			return err
 		}
-		key, _ := tok.(string)
-		if len(key) > maxJSONKey {
-			return fmt.Errorf("%w: long key", errNotChunkable)
-		}
-		if seen[key] {
-			return fmt.Errorf("%w: repeated key %q", errNotChunkable, key)
-		}
-		seen[key] = true
 		start := j.dec.InputOffset()
-		tok, err = j.dec.Token()
+		tok, err := nextToken(j.dec)
 		if err != nil {
-			return fmt.Errorf("%w: %w", errNotChunkable, err)
+			return err
 		}
 		if tok == json.Delim('{') && splittable(key, under) {
 			// The key with an empty mapping first, so that it is there
 			// even when it has no members ("paths": {}).
 			j.flush()
-			j.cur, j.curUnder = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, under
-			j.cur.Content = append(j.cur.Content, strNode(key), &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"})
+			j.cur, j.curUnder = mapNode(), under
+			j.cur.Content = append(j.cur.Content, strNode(key), mapNode())
 			j.flush()
 			if err := j.members(append(under[:len(under):len(under)], key), map[string]bool{}); err != nil {
 				return err
@@ -97,24 +89,48 @@ func (j *jsonSplitter) members(under []string, seen map[string]bool) error {
 		if err != nil {
 			return err
 		}
-		if j.cur != nil && (!equalStrings(j.curUnder, under) || j.curSize > int64(chunkTarget)) {
+		if j.cur != nil && (!slices.Equal(j.curUnder, under) || j.curSize > int64(chunkTarget)) {
 			j.flush()
 		}
 		if j.cur == nil {
-			j.cur, j.curUnder = &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}, under
+			j.cur, j.curUnder = mapNode(), under
 		}
 		j.cur.Content = append(j.cur.Content, strNode(key), value)
 		j.curSize += j.dec.InputOffset() - start
 	}
-	if _, err := j.dec.Token(); err != nil { // }
-		return fmt.Errorf("%w: %w", errNotChunkable, err)
-	}
-	return nil
+	_, err := nextToken(j.dec) // }
+	return err
 }
 
-func equalStrings(a, b []string) bool {
-	return strings.Join(a, "\x00") == strings.Join(b, "\x00") && len(a) == len(b)
+// nextToken reads a token; an error sends the file the ordinary way.
+func nextToken(dec *json.Decoder) (json.Token, error) {
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
+	}
+	return tok, nil
 }
+
+// nextKey reads an object's key. A key seen before in the object, or one
+// longer than YAML allows, sends the file the ordinary way: the library
+// would read it differently.
+func nextKey(dec *json.Decoder, seen map[string]bool) (string, error) {
+	tok, err := nextToken(dec)
+	if err != nil {
+		return "", err
+	}
+	key, _ := tok.(string)
+	if len(key) > maxJSONKey {
+		return "", fmt.Errorf("%w: long key", errNotChunkable)
+	}
+	if seen[key] {
+		return "", fmt.Errorf("%w: repeated key %q", errNotChunkable, key)
+	}
+	seen[key] = true
+	return key, nil
+}
+
+func mapNode() *yaml.Node { return &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"} }
 
 func strNode(s string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: s}
@@ -136,6 +152,15 @@ func plainNode(text string, tags map[string]string) *yaml.Node {
 	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: text}
 }
 
+// nextNode reads a value and builds its node.
+func nextNode(dec *json.Decoder, tags map[string]string) (*yaml.Node, error) {
+	tok, err := nextToken(dec)
+	if err != nil {
+		return nil, err
+	}
+	return jsonNode(dec, tok, tags)
+}
+
 // jsonNode builds the node of the value that starts with tok, as YAML
 // reads JSON: strings are quoted (always strings); numbers, true, false
 // and null are plain.
@@ -144,52 +169,32 @@ func jsonNode(dec *json.Decoder, tok json.Token, tags map[string]string) (*yaml.
 	case json.Delim:
 		switch v {
 		case '{':
-			n := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+			n := mapNode()
 			seen := map[string]bool{}
 			for dec.More() {
-				k, err := dec.Token()
+				key, err := nextKey(dec, seen)
 				if err != nil {
-					return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
+					return nil, err
 				}
-				key, _ := k.(string)
-				if len(key) > maxJSONKey {
-					return nil, fmt.Errorf("%w: long key", errNotChunkable)
-				}
-				if seen[key] {
-					return nil, fmt.Errorf("%w: repeated key %q", errNotChunkable, key)
-				}
-				seen[key] = true
-				t, err := dec.Token()
-				if err != nil {
-					return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
-				}
-				val, err := jsonNode(dec, t, tags)
+				val, err := nextNode(dec, tags)
 				if err != nil {
 					return nil, err
 				}
 				n.Content = append(n.Content, strNode(key), val)
 			}
-			if _, err := dec.Token(); err != nil {
-				return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
-			}
-			return n, nil
+			_, err := nextToken(dec)
+			return n, err
 		case '[':
 			n := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
 			for dec.More() {
-				t, err := dec.Token()
-				if err != nil {
-					return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
-				}
-				val, err := jsonNode(dec, t, tags)
+				val, err := nextNode(dec, tags)
 				if err != nil {
 					return nil, err
 				}
 				n.Content = append(n.Content, val)
 			}
-			if _, err := dec.Token(); err != nil {
-				return nil, fmt.Errorf("%w: %w", errNotChunkable, err)
-			}
-			return n, nil
+			_, err := nextToken(dec)
+			return n, err
 		}
 	case string:
 		return strNode(v), nil
